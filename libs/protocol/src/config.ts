@@ -1,0 +1,147 @@
+import { z } from 'zod';
+
+/** Names of balancers: DNS-label-like, `[a-z0-9-]{1,63}`, as in ../shared/API.md. */
+export const balancerName = z
+  .string()
+  .regex(/^[a-z0-9-]{1,63}$/, 'must match [a-z0-9-]{1,63}');
+
+/**
+ * How a member is chosen for a new connection or request.
+ * - `byrequests`: smooth weighted round robin (as NGINX's default and Apache's lbmethod=byrequests).
+ * - `bybusyness`: fewest open tunnels plus in-flight requests divided by weight
+ *   (as Apache's lbmethod=bybusyness, HAProxy's `balance leastconn`).
+ */
+export const lbMethod = z.enum(['byrequests', 'bybusyness']);
+export type LbMethod = z.infer<typeof lbMethod>;
+
+/**
+ * The operator's choice for a member (Apache's status flags):
+ * `active` takes new traffic; `draining` (N) and `disabled` (D) take no new connections while
+ * their open tunnels continue; `standby` (H, hot standby) is used only when no active member is usable.
+ */
+export const memberState = z.enum(['active', 'draining', 'disabled', 'standby']);
+export type MemberState = z.infer<typeof memberState>;
+
+/** A backend URL: `http`, `https`, `ws` or `wss`, with a host and no query or fragment. */
+export const memberUrl = z
+  .string()
+  .max(2048)
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return ['http:', 'https:', 'ws:', 'wss:'].includes(url.protocol) && url.hostname !== '' && url.search === '' && url.hash === '';
+    } catch {
+      return false;
+    }
+  }, 'must be an absolute http, https, ws or wss URL with a host and no query or fragment');
+
+/** Per-balancer timeouts in milliseconds. */
+export const timeouts = z.object({
+  /** Time allowed to open the TCP connection to a member before trying another one. */
+  connectMs: z.number().int().min(1).max(600_000),
+  /** A tunnel with no bytes in either direction for this long is closed (HAProxy's `timeout tunnel`); 0 = never. */
+  tunnelIdleMs: z.number().int().min(0).max(86_400_000),
+});
+export type Timeouts = z.infer<typeof timeouts>;
+
+/** Safe defaults for WebSockets: no 60 s read-timeout trap (NGINX's proxy_read_timeout). */
+export const DEFAULT_TIMEOUTS: Timeouts = { connectMs: 3_000, tunnelIdleMs: 3_600_000 };
+
+export const failover = z.object({
+  /** How many other members are tried after a connect failure before answering 503. */
+  retries: z.number().int().min(0).max(10),
+});
+export const DEFAULT_FAILOVER = { retries: 2 };
+
+/** One backend server of a balancer, as the agent sees it. */
+export const snapshotMember = z.object({
+  id: z.string().min(1),
+  url: memberUrl,
+  name: z.string().max(200).nullable(),
+  /** Load factor 1–100 (Apache's loadfactor, HAProxy's weight). */
+  weight: z.number().int().min(1).max(100),
+  /** Tier 0–99 (Apache's lbset); stored now, honoured by the agent from issue 3 on. */
+  lbset: z.number().int().min(0).max(99),
+  state: memberState,
+});
+export type SnapshotMember = z.infer<typeof snapshotMember>;
+
+export const snapshotBalancer = z.object({
+  id: z.string().min(1),
+  name: balancerName,
+  lbMethod,
+  timeouts,
+  failover,
+  members: z.array(snapshotMember),
+});
+export type SnapshotBalancer = z.infer<typeof snapshotBalancer>;
+
+/** Route match: `prefix` matches the path and anything below it at a `/` boundary; `exact` the path alone. */
+export const routeMatch = z.object({
+  type: z.enum(['prefix', 'exact']),
+  path: z.string().startsWith('/', 'must start with /').max(1024),
+});
+export type RouteMatch = z.infer<typeof routeMatch>;
+
+/** `only` sends only WebSocket upgrades, `never` only plain HTTP (the seeds' RewriteCond on Upgrade). */
+export const routeWebsocket = z.enum(['any', 'only', 'never']);
+
+/** Host names: exact (`chat.example.com`) or one leading wildcard label (`*.example.com`). */
+export const routeHost = z
+  .string()
+  .regex(/^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/, 'must be a lower-case host name, optionally starting with *.');
+
+export const snapshotRoute = z.object({
+  id: z.string().min(1),
+  balancerId: z.string().min(1),
+  /** Higher priority wins; among equal priorities the longest path wins. */
+  priority: z.number().int().min(-1000).max(1000),
+  host: routeHost.nullable(),
+  match: routeMatch,
+  websocket: routeWebsocket,
+  /** Remove the matched prefix before forwarding (`/chat/ws` → `/ws`). */
+  stripPrefix: z.boolean(),
+  enabled: z.boolean(),
+});
+export type SnapshotRoute = z.infer<typeof snapshotRoute>;
+
+/**
+ * The whole configuration served by agents at one revision. Checked for consistency (unique ids
+ * and names, every route names an existing balancer) before a control plane publishes it and
+ * before an agent applies it, as go-control-plane's Snapshot.Consistent().
+ */
+export const snapshotConfig = z
+  .object({
+    balancers: z.array(snapshotBalancer),
+    routes: z.array(snapshotRoute),
+  })
+  .superRefine((config, ctx) => {
+    const balancerIds = new Set<string>();
+    const names = new Set<string>();
+    const memberIds = new Set<string>();
+    config.balancers.forEach((balancer, i) => {
+      if (balancerIds.has(balancer.id)) ctx.addIssue({ code: 'custom', path: ['balancers', i, 'id'], message: `duplicate balancer id ${balancer.id}` });
+      if (names.has(balancer.name)) ctx.addIssue({ code: 'custom', path: ['balancers', i, 'name'], message: `duplicate balancer name ${balancer.name}` });
+      balancerIds.add(balancer.id);
+      names.add(balancer.name);
+      balancer.members.forEach((member, j) => {
+        if (memberIds.has(member.id)) ctx.addIssue({ code: 'custom', path: ['balancers', i, 'members', j, 'id'], message: `duplicate member id ${member.id}` });
+        memberIds.add(member.id);
+      });
+    });
+    const routeIds = new Set<string>();
+    config.routes.forEach((route, i) => {
+      if (routeIds.has(route.id)) ctx.addIssue({ code: 'custom', path: ['routes', i, 'id'], message: `duplicate route id ${route.id}` });
+      routeIds.add(route.id);
+      if (!balancerIds.has(route.balancerId)) ctx.addIssue({ code: 'custom', path: ['routes', i, 'balancerId'], message: `unknown balancer ${route.balancerId}` });
+    });
+  });
+export type SnapshotConfig = z.infer<typeof snapshotConfig>;
+
+/** A configuration at one revision, with the sha256 hex of its canonical JSON (see hashConfig). */
+export const snapshot = z.object({
+  revision: z.number().int().min(0),
+  hash: z.string().regex(/^[0-9a-f]{64}$/, 'must be a sha256 hex digest'),
+  config: snapshotConfig,
+});
+export type Snapshot = z.infer<typeof snapshot>;

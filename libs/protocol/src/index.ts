@@ -1,0 +1,4 @@
+export * from './version';
+export * from './config';
+export * from './hash';
+export * from './messages';

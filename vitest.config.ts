@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config';
+import { fileURLToPath } from 'node:url';
+
+export default defineConfig({
+  resolve: {
+    alias: { '@switchboard/protocol': fileURLToPath(new URL('./libs/protocol/src/index.ts', import.meta.url)) },
+  },
+  test: {
+    include: ['apps/**/src/**/*.test.ts', 'libs/**/src/**/*.test.ts', 'test/**/*.test.ts', 'prisma/**/*.test.ts'],
+    exclude: ['**/node_modules/**', 'test/bench/**'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    fileParallelism: false,
+  },
+});
