@@ -1,0 +1,89 @@
+import { Logger } from '@nestjs/common';
+import { agentMessage, CLOSE_CODES, describeIssues, PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS, type AgentMessage, type ControlMessage } from '@switchboard/protocol';
+import type { WebSocket } from 'ws';
+
+/** What a session needs from the control plane; implemented by AgentsGateway. */
+export interface SessionHost {
+  onHello(session: AgentSession, message: Extract<AgentMessage, { type: 'hello' }>): Promise<void>;
+  onMessage(session: AgentSession, message: Exclude<AgentMessage, { type: 'hello' }>): Promise<void>;
+  onClose(session: AgentSession): void;
+  countInvalid(reason: string): void;
+}
+
+/** Time an agent has to send hello after the upgrade (ms). */
+const HELLO_TIMEOUT_MS = 5_000;
+
+/**
+ * One agent's control-channel connection: validates every frame with the protocol's zod schemas,
+ * requires `hello` first (close 4400 otherwise, 4426 for an unsupported protocol version), and
+ * hands later messages to the host. Invalid frames after hello are logged and counted, not fatal.
+ */
+export class AgentSession {
+  agentId: string | null = null;
+  /** Revision last sent, so a replay of the same revision is not sent twice. */
+  sentRevision: number | null = null;
+  alive = true;
+  private readonly logger = new Logger('AgentSession');
+  private readonly helloTimer: NodeJS.Timeout;
+
+  constructor(
+    readonly socket: WebSocket,
+    private readonly host: SessionHost,
+  ) {
+    this.helloTimer = setTimeout(() => this.close(CLOSE_CODES.badMessage, 'no hello received'), HELLO_TIMEOUT_MS);
+    socket.on('message', (data, isBinary) => this.receive(isBinary ? null : data.toString()));
+    socket.on('pong', () => (this.alive = true));
+    socket.on('close', () => {
+      clearTimeout(this.helloTimer);
+      host.onClose(this);
+    });
+    socket.on('error', (error) => this.logger.warn(`agent ${this.agentId ?? '(before hello)'}: ${error.message}`));
+  }
+
+  /** Sends one control message; a no-op once the socket is closing. */
+  send(message: ControlMessage): void {
+    if (this.socket.readyState === this.socket.OPEN) this.socket.send(JSON.stringify(message));
+  }
+
+  close(code: number, reason: string): void {
+    this.socket.close(code, reason);
+  }
+
+  private receive(text: string | null): void {
+    const message = parse(text);
+    if (!message.ok) {
+      this.host.countInvalid(message.reason);
+      this.logger.warn(`agent ${this.agentId ?? '(before hello)'} sent an invalid message: ${message.reason}`);
+      if (!this.agentId) this.close(CLOSE_CODES.badMessage, 'first message must be a valid hello');
+      return;
+    }
+    void this.dispatch(message.value).catch((error: unknown) => {
+      this.logger.error(`handling ${message.value.type} from agent ${this.agentId ?? '?'} failed: ${String(error)}`);
+    });
+  }
+
+  private async dispatch(message: AgentMessage): Promise<void> {
+    if (message.type === 'hello') {
+      if (this.agentId) return this.host.countInvalid('second hello');
+      clearTimeout(this.helloTimer);
+      if (!SUPPORTED_PROTOCOL_VERSIONS.includes(message.protocolVersion)) {
+        return this.close(CLOSE_CODES.unsupportedProtocol, `protocol ${message.protocolVersion} unsupported; this control plane speaks ${PROTOCOL_VERSION}`);
+      }
+      return this.host.onHello(this, message);
+    }
+    if (!this.agentId) return this.close(CLOSE_CODES.badMessage, 'first message must be hello');
+    return this.host.onMessage(this, message);
+  }
+}
+
+function parse(text: string | null): { ok: true; value: AgentMessage } | { ok: false; reason: string } {
+  if (text === null) return { ok: false, reason: 'binary frame' };
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { ok: false, reason: 'not JSON' };
+  }
+  const result = agentMessage.safeParse(json);
+  return result.success ? { ok: true, value: result.data } : { ok: false, reason: describeIssues(result.error) };
+}

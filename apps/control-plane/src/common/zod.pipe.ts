@@ -1,0 +1,24 @@
+import { Injectable, PipeTransform } from '@nestjs/common';
+import type { z } from 'zod';
+import { Problem } from './problem';
+
+/** Turns zod issues into field errors: `{ path: "timeouts.connectMs", message }`. */
+export function fieldErrors(error: z.ZodError): { path: string; message: string }[] {
+  return error.issues.map((issue) => ({ path: issue.path.join('.') || '(body)', message: issue.message }));
+}
+
+/**
+ * Validates a request part with a zod schema and returns the parsed value.
+ * @throws Problem `validation` (400) naming every offending field; nothing reaches the service.
+ */
+@Injectable()
+export class ZodPipe<T extends z.ZodType> implements PipeTransform<unknown, z.infer<T>> {
+  constructor(private readonly schema: T) {}
+
+  transform(value: unknown): z.infer<T> {
+    const result = this.schema.safeParse(value ?? {});
+    if (result.success) return result.data;
+    const errors = fieldErrors(result.error);
+    throw new Problem('validation', `${errors.length} invalid field${errors.length === 1 ? '' : 's'}: ${errors.map((e) => e.path).join(', ')}`, errors);
+  }
+}

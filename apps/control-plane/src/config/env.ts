@@ -1,0 +1,31 @@
+import { z } from 'zod';
+
+/**
+ * The control plane's settings, read once at boot from the environment. A bad value stops the
+ * process with a message naming the variable (see ../../README.md, "Configuration").
+ */
+export const envSchema = z.object({
+  /** Postgres connection string; unset → an embedded Postgres under SWITCHBOARD_DATA_DIR. */
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL').optional(),
+  SWITCHBOARD_DATA_DIR: z.string().min(1).default('./.switchboard'),
+  /** Port of the embedded Postgres (chosen not to collide with a system Postgres on 5432). */
+  SWITCHBOARD_EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
+  SWITCHBOARD_CONTROL_HOST: z.string().default('0.0.0.0'),
+  /** Port of the REST API, the agent channel, /metrics and health endpoints; 0 picks a free one. */
+  SWITCHBOARD_CONTROL_PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  /** Bootstrap admin token (at least 16 characters); unset on first start → one is generated and printed once. */
+  SWITCHBOARD_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** An agent not heard from for this long is shown offline (ms). */
+  SWITCHBOARD_AGENT_OFFLINE_MS: z.coerce.number().int().min(1000).default(5000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
+});
+export type Env = z.infer<typeof envSchema>;
+
+/** Parses the environment; throws an Error listing every bad variable and why. */
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ''));
+  const result = envSchema.safeParse(cleaned);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+  throw new Error(`invalid environment:\n${lines.join('\n')}`);
+}

@@ -1,0 +1,37 @@
+import 'reflect-metadata';
+import { join, resolve } from 'node:path';
+import { createApp } from './app';
+import { loadEnv } from './config/env';
+import { startEmbeddedPostgres } from './database/embedded-postgres';
+import { applyMigrations } from './database/migrate';
+
+/**
+ * Starts the control plane: validates the environment, uses DATABASE_URL or starts the embedded
+ * Postgres under SWITCHBOARD_DATA_DIR, applies pending migrations, then serves on
+ * SWITCHBOARD_CONTROL_PORT. Prints one JSON line `{"msg":"listening","port":N}` when ready.
+ * SIGINT/SIGTERM close agents' channels, the HTTP server and the embedded Postgres.
+ */
+async function main(): Promise<void> {
+  const env = loadEnv();
+  const embedded = env.DATABASE_URL
+    ? null
+    : await startEmbeddedPostgres({ dataDir: resolve(env.SWITCHBOARD_DATA_DIR), port: env.SWITCHBOARD_EMBEDDED_PG_PORT, log: (line) => process.stderr.write(`[postgres] ${line}\n`) });
+  const databaseUrl = env.DATABASE_URL ?? (embedded as { url: string }).url;
+  const applied = await applyMigrations(databaseUrl);
+  const app = await createApp(env, databaseUrl);
+  await app.listen(env.SWITCHBOARD_CONTROL_PORT, env.SWITCHBOARD_CONTROL_HOST);
+  const address = app.getHttpServer().address() as { port: number };
+  process.stdout.write(`${JSON.stringify({ msg: 'listening', port: address.port, migrationsApplied: applied, embeddedPostgres: embedded !== null, dataDir: embedded ? join(resolve(env.SWITCHBOARD_DATA_DIR), 'postgres') : undefined })}\n`);
+  const stop = async () => {
+    await app.close();
+    await embedded?.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`control plane failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

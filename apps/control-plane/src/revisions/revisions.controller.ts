@@ -1,0 +1,27 @@
+import { Controller, Get, Param, ParseIntPipe, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { Auth } from '../auth/roles';
+import { ZodPipe } from '../common/zod.pipe';
+import { RevisionsService } from './revisions.service';
+
+const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) });
+
+@ApiTags('revisions')
+@ApiBearerAuth()
+@Controller('revisions')
+export class RevisionsController {
+  constructor(private readonly revisions: RevisionsService) {}
+
+  @Get()
+  @Auth('viewer')
+  list(@Query(new ZodPipe(listQuery)) query: z.infer<typeof listQuery>) {
+    return this.revisions.list(query.limit);
+  }
+
+  @Get(':number')
+  @Auth('viewer')
+  get(@Param('number', ParseIntPipe) number: number) {
+    return this.revisions.get(number);
+  }
+}

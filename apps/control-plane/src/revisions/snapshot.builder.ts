@@ -1,0 +1,38 @@
+import { hashConfig, lbMethod, memberState, routeWebsocket, snapshotConfig, type SnapshotConfig } from '@switchboard/protocol';
+import type { Tx } from '../database/prisma.service';
+import { Problem } from '../common/problem';
+
+/**
+ * Reads the whole configuration inside `tx` and returns it as the agents' snapshot config with
+ * its hash. Members and routes are ordered by creation so equal data hashes equally.
+ * @throws Problem `conflict` when the result would fail the protocol's consistency check.
+ */
+export async function buildSnapshot(tx: Tx): Promise<{ config: SnapshotConfig; hash: string }> {
+  const balancers = await tx.balancer.findMany({ orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], include: { members: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] } } });
+  const routes = await tx.route.findMany({ orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+  const candidate = {
+    balancers: balancers.map((b) => ({
+      id: b.id,
+      name: b.name,
+      lbMethod: lbMethod.parse(b.lbMethod),
+      timeouts: { connectMs: b.connectMs, tunnelIdleMs: b.tunnelIdleMs },
+      failover: { retries: b.retries },
+      members: b.members.map((m) => ({ id: m.id, url: m.url, name: m.name, weight: m.weight, lbset: m.lbset, state: memberState.parse(m.state) })),
+    })),
+    routes: routes.map((r) => ({
+      id: r.id,
+      balancerId: r.balancerId,
+      priority: r.priority,
+      host: r.host,
+      match: { type: r.matchType as 'prefix' | 'exact', path: r.matchPath },
+      websocket: routeWebsocket.parse(r.websocket),
+      stripPrefix: r.stripPrefix,
+      enabled: r.enabled,
+    })),
+  };
+  const result = snapshotConfig.safeParse(candidate);
+  if (!result.success) {
+    throw new Problem('conflict', 'the change would make the configuration inconsistent', result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+  }
+  return { config: result.data, hash: hashConfig(result.data) };
+}

@@ -1,0 +1,46 @@
+import type { Health, StatsMessage } from '@switchboard/protocol';
+
+/** Figures of one member on one agent (counters cumulative since that agent started). */
+export interface AgentFigures {
+  agentId: string;
+  openTunnels: number;
+  inflightRequests: number;
+  elected: number;
+  bytesIn: number;
+  bytesOut: number;
+  failures: number;
+  health: Health;
+}
+
+/** One member in GET /api/v1/stats: figures summed over online agents, and per agent. */
+export interface MemberFigures extends Omit<AgentFigures, 'agentId'> {
+  balancerId: string;
+  memberId: string;
+  url: string;
+  name: string | null;
+  state: string;
+  weight: number;
+  agents: AgentFigures[];
+}
+
+/** GET /api/v1/stats and each event of /api/v1/stats/stream. */
+export interface StatsView {
+  at: string;
+  revision: number;
+  members: MemberFigures[];
+}
+
+export type MemberStatsRow = StatsMessage['members'][number];
+
+const COUNTERS = ['openTunnels', 'inflightRequests', 'elected', 'bytesIn', 'bytesOut', 'failures'] as const;
+
+/**
+ * Sums agents' figures for one member. Health over agents: `up` if any agent sees it up,
+ * `down` if every reporting agent sees it down, else `unknown`.
+ */
+export function sumFigures(agents: AgentFigures[]): Omit<AgentFigures, 'agentId'> {
+  const total = { openTunnels: 0, inflightRequests: 0, elected: 0, bytesIn: 0, bytesOut: 0, failures: 0 };
+  for (const figures of agents) for (const key of COUNTERS) total[key] += figures[key];
+  const health: Health = agents.some((a) => a.health === 'up') ? 'up' : agents.length > 0 && agents.every((a) => a.health === 'down') ? 'down' : 'unknown';
+  return { ...total, health };
+}

@@ -1,0 +1,62 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { StatsMessage } from '@switchboard/protocol';
+import type { Env } from '../config/env';
+import { ENV } from '../config/settings.module';
+import { PrismaService } from '../database/prisma.service';
+import { RevisionsService } from '../revisions/revisions.service';
+import { sumFigures, type AgentFigures, type StatsView } from './stats.dto';
+
+/**
+ * Live per-member figures. Each agent's latest `stats` message is kept in the AgentStat table
+ * (shared by replicas; runtime data, never part of a revision) and read back joined with the
+ * latest configuration, counting only agents that are online.
+ */
+@Injectable()
+export class StatsService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly revisions: RevisionsService,
+    @Inject(ENV) private readonly env: Env,
+  ) {}
+
+  /** Replaces the figures of `agentId` with those of `message` and marks the agent seen. */
+  async record(agentId: string, message: StatsMessage): Promise<void> {
+    const memberIds = message.members.map((m) => m.memberId);
+    await this.prisma.$transaction([
+      this.prisma.agentStat.deleteMany({ where: { agentId, memberId: { notIn: memberIds } } }),
+      ...message.members.map(({ memberId, ...figures }) => {
+        const data = { ...figures, elected: BigInt(figures.elected), bytesIn: BigInt(figures.bytesIn), bytesOut: BigInt(figures.bytesOut), failures: BigInt(figures.failures) };
+        return this.prisma.agentStat.upsert({ where: { agentId_memberId: { agentId, memberId } }, update: data, create: { agentId, memberId, ...data } });
+      }),
+      this.prisma.agent.update({ where: { id: agentId }, data: { lastSeenAt: new Date() } }),
+    ]);
+  }
+
+  /** Figures for every member of the latest configuration, summed over online agents. */
+  async read(): Promise<StatsView> {
+    const latest = await this.revisions.latest();
+    const cutoff = new Date(Date.now() - this.env.SWITCHBOARD_AGENT_OFFLINE_MS);
+    const rows = await this.prisma.agentStat.findMany({ where: { agent: { connectedAt: { not: null }, lastSeenAt: { gte: cutoff } } }, orderBy: { agentId: 'asc' } });
+    const byMember = new Map<string, AgentFigures[]>();
+    for (const row of rows) {
+      const figures: AgentFigures = {
+        agentId: row.agentId,
+        openTunnels: row.openTunnels,
+        inflightRequests: row.inflightRequests,
+        elected: Number(row.elected),
+        bytesIn: Number(row.bytesIn),
+        bytesOut: Number(row.bytesOut),
+        failures: Number(row.failures),
+        health: row.health as AgentFigures['health'],
+      };
+      byMember.set(row.memberId, [...(byMember.get(row.memberId) ?? []), figures]);
+    }
+    const members = latest.config.balancers.flatMap((balancer) =>
+      balancer.members.map((member) => {
+        const agents = byMember.get(member.id) ?? [];
+        return { balancerId: balancer.id, memberId: member.id, url: member.url, name: member.name, state: member.state, weight: member.weight, ...sumFigures(agents), agents };
+      }),
+    );
+    return { at: new Date().toISOString(), revision: latest.number, members };
+  }
+}

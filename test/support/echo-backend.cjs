@@ -1,0 +1,24 @@
+#!/usr/bin/env node
+// A test backend in its own process (so a test can kill it): a `ws` server that echoes each
+// message to its sender only, text as `<NAME>: <text>` and binary unchanged; plain HTTP requests
+// get `<NAME> <METHOD> <path>` and the request headers as JSON in `x-echo-headers`.
+// Environment: NAME, PORT (0 = any). Prints {"msg":"listening","port":N}.
+'use strict';
+const http = require('node:http');
+const { WebSocketServer } = require('ws');
+
+const name = process.env.NAME ?? 'echo';
+const server = http.createServer((req, res) => {
+  res.writeHead(200, { 'content-type': 'text/plain', 'x-backend': name, 'x-echo-headers': JSON.stringify(req.headers) });
+  res.end(`${name} ${req.method} ${req.url}`);
+});
+const wss = new WebSocketServer({ server, maxPayload: 32 * 1024 * 1024 });
+wss.on('connection', (ws, req) => {
+  ws.on('error', () => ws.terminate());
+  ws.on('message', (data, isBinary) => ws.send(isBinary ? data : `${name}: ${data.toString()}`, { binary: isBinary }));
+  if (req.url.includes('hello')) ws.send(`${name}: hello`);
+});
+server.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => {
+  process.stdout.write(`${JSON.stringify({ msg: 'listening', name, port: server.address().port })}\n`);
+});
+process.on('SIGTERM', () => process.exit(0));

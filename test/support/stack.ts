@@ -1,0 +1,180 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createServer } from 'node:net';
+import { createTestDatabase, type TestDatabase } from './database';
+import { startNode, type Proc } from './processes';
+
+const CONTROL_PLANE = 'dist/control-plane/apps/control-plane/src/main.js';
+const AGENT = 'dist/agent/apps/agent/src/main.js';
+
+/** An API answer: status, parsed JSON body (or text) and headers. */
+export interface ApiAnswer<T> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+/** A running agent process and its ports. */
+export interface AgentHandle {
+  proc: Proc;
+  url: string;
+  adminUrl: string;
+}
+
+/** A control plane, agents and optionally the dashboard, each a separate process, on free ports. */
+export interface Stack {
+  apiUrl: string;
+  adminToken: string;
+  /** The first agent's proxy URL (http://127.0.0.1:PORT); changes when that agent restarts. */
+  agentUrl: string;
+  agentAdminUrl: string;
+  dashboardUrl: string;
+  agents: AgentHandle[];
+  api<T = any>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiAnswer<T>>;
+  /** Stops the control plane (SIGTERM). */
+  stopControlPlane(): Promise<void>;
+  /** Starts it again on the same port and database. */
+  startControlPlane(): Promise<void>;
+  /** Starts one more agent with its own cache directory (or `cacheDir`). */
+  startAgent(opts?: { name?: string; cacheDir?: string }): Promise<AgentHandle>;
+  /** Stops agent `index` and starts it again with the same name and cache; updates agentUrl for agent 0. */
+  restartAgent(index?: number): Promise<AgentHandle>;
+  stop(): Promise<void>;
+}
+
+/** A free TCP port on 127.0.0.1, for processes that must keep their port across restarts. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts the control plane (against a fresh database on the test Postgres when it answers,
+ * else the embedded Postgres in a temp dir), creates an agent token through the API and starts
+ * `agents` agents (default 1), plus the dashboard when asked.
+ */
+export async function startStack(opts: { dashboard?: boolean; agents?: number } = {}): Promise<Stack> {
+  const tmp = mkdtempSync(join(tmpdir(), 'switchboard-test-'));
+  const database: TestDatabase | null = await createTestDatabase();
+  const adminToken = `sb_test_${randomBytes(16).toString('hex')}`;
+  const controlPort = await freePort();
+  const controlEnv: NodeJS.ProcessEnv = {
+    SWITCHBOARD_CONTROL_PORT: String(controlPort),
+    SWITCHBOARD_CONTROL_HOST: '127.0.0.1',
+    SWITCHBOARD_ADMIN_TOKEN: adminToken,
+    SWITCHBOARD_DATA_DIR: join(tmp, 'data'),
+    SWITCHBOARD_EMBEDDED_PG_PORT: String(await freePort()),
+    DATABASE_URL: database?.url ?? '',
+    LOG_LEVEL: 'warn',
+  };
+  const apiUrl = `http://127.0.0.1:${controlPort}`;
+  let controlPlane: Proc | null = (await startNode('control-plane', [CONTROL_PLANE], controlEnv, { timeoutMs: 120_000 })).proc;
+  const procs: Proc[] = [];
+
+  const api = async <T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiAnswer<T>> => {
+    const res = await fetch(`${apiUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${adminToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // not JSON: keep the text
+    }
+    return { status: res.status, body: parsed as T, headers: res.headers };
+  };
+
+  const agentToken = (await api<{ token: string }>('POST', '/api/v1/agent-tokens', { name: 'test-agents' })).body.token;
+  const agentSpecs: { name: string; cacheDir: string }[] = [];
+  const launchAgent = async (spec: { name: string; cacheDir: string }): Promise<AgentHandle> => {
+    const { proc, ready } = await startNode(spec.name, [AGENT], {
+      SWITCHBOARD_CONTROL_URL: `ws://127.0.0.1:${controlPort}`,
+      SWITCHBOARD_AGENT_TOKEN: agentToken,
+      SWITCHBOARD_AGENT_NAME: spec.name,
+      SWITCHBOARD_LISTEN: '127.0.0.1:0',
+      SWITCHBOARD_ADMIN_LISTEN: '127.0.0.1:0',
+      SWITCHBOARD_CACHE_DIR: spec.cacheDir,
+      LOG_LEVEL: 'warn',
+    });
+    procs.push(proc);
+    return { proc, url: `http://127.0.0.1:${String(ready.port)}`, adminUrl: `http://127.0.0.1:${String(ready.adminPort)}` };
+  };
+
+  const stack: Stack = {
+    apiUrl,
+    adminToken,
+    agentUrl: '',
+    agentAdminUrl: '',
+    dashboardUrl: '',
+    agents: [],
+    api,
+    stopControlPlane: async () => {
+      await controlPlane?.stop();
+      controlPlane = null;
+    },
+    startControlPlane: async () => {
+      controlPlane = (await startNode('control-plane', [CONTROL_PLANE], controlEnv, { timeoutMs: 120_000 })).proc;
+    },
+    startAgent: async (agentOpts = {}) => {
+      const spec = { name: agentOpts.name ?? `agent-${agentSpecs.length + 1}`, cacheDir: agentOpts.cacheDir ?? join(tmp, `cache-${agentSpecs.length + 1}`) };
+      agentSpecs.push(spec);
+      const handle = await launchAgent(spec);
+      stack.agents.push(handle);
+      if (stack.agents.length === 1) setFirstAgent(stack, handle);
+      return handle;
+    },
+    restartAgent: async (index = 0) => {
+      await stack.agents[index].proc.stop();
+      const handle = await launchAgent(agentSpecs[index]);
+      stack.agents[index] = handle;
+      if (index === 0) setFirstAgent(stack, handle);
+      return handle;
+    },
+    stop: async () => {
+      await Promise.all(procs.map((p) => p.stop()));
+      await controlPlane?.stop();
+      await database?.drop().catch(() => undefined);
+      rmSync(tmp, { recursive: true, force: true });
+    },
+  };
+  for (let i = 0; i < (opts.agents ?? 1); i++) await stack.startAgent();
+  if (opts.dashboard) {
+    const port = await freePort();
+    const { proc } = await startNode('dashboard', ['node_modules/next/dist/bin/next', 'start', 'apps/dashboard', '-p', String(port), '-H', '127.0.0.1'], { SWITCHBOARD_API_URL: apiUrl, NEXT_TELEMETRY_DISABLED: '1' }, { ready: (line) => /Ready in|started server/i.test(line) });
+    procs.push(proc);
+    stack.dashboardUrl = `http://127.0.0.1:${port}`;
+  }
+  return stack;
+}
+
+function setFirstAgent(stack: Stack, handle: AgentHandle): void {
+  stack.agentUrl = handle.url;
+  stack.agentAdminUrl = handle.adminUrl;
+}
+
+/** A backend process (test/support/echo-backend.cjs) that can be killed like a crashed server. */
+export interface EchoBackend {
+  name: string;
+  url: string;
+  port: number;
+  proc: Proc;
+  close(): Promise<void>;
+}
+
+/** Starts a real `ws` echo server in its own process; it answers text as `<name>: <text>`. */
+export async function startEchoBackend(name: string, port = 0): Promise<EchoBackend> {
+  const { proc, ready } = await startNode(name, ['test/support/echo-backend.cjs'], { NAME: name, PORT: String(port) });
+  const bound = Number(ready.port);
+  return { name, url: `ws://127.0.0.1:${bound}`, port: bound, proc, close: () => proc.stop() };
+}
