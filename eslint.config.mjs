@@ -1,0 +1,53 @@
+// Lint: typescript-eslint with the type-aware rules that catch proxy and async bugs, plus the
+// module boundaries of ../shared/DESIGN.md enforced with no-restricted-imports (nx core has no
+// @nx/enforce-module-boundaries without its plugins):
+//   agent          → never Nest, Prisma, control-plane or dashboard code
+//   dashboard      → never control-plane or agent code, never Prisma
+//   libs/protocol  → nothing of ours and no framework
+//   control-plane  → never agent or dashboard code
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const boundary = (files, patterns) => ({
+  files,
+  rules: { 'no-restricted-imports': ['error', { patterns: patterns.map(([group, message]) => ({ group, message })) }] },
+});
+
+export default tseslint.config(
+  { ignores: ['**/node_modules/**', '**/dist/**', '**/.next/**', '**/generated/**', '**/next-env.d.ts', '.switchboard/**', '.nx/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts', '**/*.tsx'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false } }],
+      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/no-unsafe-function-type': 'off',
+    },
+  },
+  {
+    // Nest injects by the runtime class named in decorator metadata: a type-only import of an
+    // injected class would erase it, so consistent-type-imports must not rewrite those.
+    files: ['apps/control-plane/**/*.ts'],
+    rules: { '@typescript-eslint/consistent-type-imports': 'off' },
+  },
+  { files: ['**/*.cjs'], languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', process: 'readonly', __dirname: 'readonly', console: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', fetch: 'readonly', URL: 'readonly' } }, rules: { '@typescript-eslint/no-require-imports': 'off' } },
+  { files: ['**/*.mjs'], languageOptions: { globals: { process: 'readonly', console: 'readonly' } } },
+  boundary(['apps/agent/**'], [
+    [['@nestjs/*', '@prisma/*', 'prisma', 'prisma/*', 'next', 'next/*', 'react'], 'the agent is plain Node: no Nest, Prisma or UI frameworks on the data plane'],
+    [['**/control-plane/**', '**/dashboard/**'], 'the agent shares code only through libs/'],
+  ]),
+  boundary(['apps/dashboard/**'], [
+    [['@nestjs/*', '@prisma/*', 'prisma', 'pg'], 'the dashboard talks to the control plane over HTTP only'],
+    [['**/control-plane/**', '**/agent/**'], 'the dashboard never imports control-plane or agent code'],
+  ]),
+  boundary(['libs/protocol/**'], [
+    [['@nestjs/*', '@prisma/*', 'next', 'react', 'ws', '**/apps/**'], 'libs/protocol depends on nothing of ours and on no framework'],
+  ]),
+  boundary(['apps/control-plane/**'], [[['**/agent/src/**', '**/dashboard/**'], 'the control plane shares code with the agent only through libs/']]),
+);
