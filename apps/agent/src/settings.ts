@@ -1,0 +1,118 @@
+import { hostname } from 'node:os';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { describeIssues } from '@switchboard/protocol';
+
+/** A TCP address to listen on; `host` undefined means every interface. Port 0 asks for an ephemeral port. */
+export interface ListenAddress {
+  readonly host: string | undefined;
+  readonly port: number;
+}
+
+const LISTEN_PATTERN = /^(?:\[([^\]]+)\]|([^:[\]]*)):(\d{1,5})$/;
+
+/**
+ * Parses `:PORT`, `HOST:PORT` or `[IPv6]:PORT` (as SWITCHBOARD_LISTEN takes it).
+ * Returns undefined when the text has another form or the port is above 65535.
+ */
+export function parseListenAddress(text: string): ListenAddress | undefined {
+  const match = LISTEN_PATTERN.exec(text);
+  if (!match) return undefined;
+  const port = Number(match[3]);
+  if (port > 65_535) return undefined;
+  const host = match[1] ?? match[2];
+  return { host: host === '' ? undefined : host, port };
+}
+
+const CONTROL_PATH = '/agents/connect';
+
+/**
+ * Turns the control plane's base URL into the agent channel's URL: `ws://h:4000` →
+ * `ws://h:4000/agents/connect`; a URL already ending in `/agents/connect` is kept.
+ * Returns undefined unless the URL is absolute ws, wss, http or https without query or fragment.
+ */
+export function controlChannelUrl(text: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return undefined;
+  }
+  if (!['ws:', 'wss:', 'http:', 'https:'].includes(url.protocol) || url.search !== '' || url.hash !== '') return undefined;
+  const path = url.pathname.replace(/\/+$/, '');
+  url.pathname = path.endsWith(CONTROL_PATH) ? path : `${path}${CONTROL_PATH}`;
+  return url.toString();
+}
+
+const required = (what: string) => ({ error: (issue: { input: unknown }) => (issue.input === undefined ? 'is required' : `must be ${what}`) });
+
+const listenAddress = z.string().transform((text, ctx) => {
+  const address = parseListenAddress(text);
+  if (address) return address;
+  ctx.addIssue({ code: 'custom', message: 'must be :PORT or HOST:PORT with a port from 0 to 65535' });
+  return z.NEVER;
+});
+
+const controlUrl = z.string(required('a URL')).transform((text, ctx) => {
+  const url = controlChannelUrl(text);
+  if (url) return url;
+  ctx.addIssue({ code: 'custom', message: 'must be an absolute ws, wss, http or https URL without query or fragment' });
+  return z.NEVER;
+});
+
+const environment = z.object({
+  SWITCHBOARD_CONTROL_URL: controlUrl,
+  SWITCHBOARD_AGENT_TOKEN: z.string(required('a string')).min(1, 'is required'),
+  SWITCHBOARD_AGENT_NAME: z.string().max(200, 'must be at most 200 characters').default(hostname()),
+  SWITCHBOARD_LISTEN: listenAddress.prefault(':8080'),
+  SWITCHBOARD_ADMIN_LISTEN: listenAddress.prefault('127.0.0.1:9901'),
+  SWITCHBOARD_CACHE_DIR: z.string().default('./.switchboard/agent-cache'),
+  SWITCHBOARD_STATS_INTERVAL_MS: z.coerce.number().int('must be an integer').min(100).max(60_000).default(1_000),
+  SWITCHBOARD_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+/** The agent's settings, read once at boot from the environment. */
+export interface AgentSettings {
+  /** Full URL of the control channel, ending in `/agents/connect`. */
+  readonly controlUrl: string;
+  /** Sent as `Authorization: Bearer <token>` on the control channel's upgrade. */
+  readonly token: string;
+  /** The agent's name in the fleet (default: the host name). */
+  readonly name: string;
+  /** Client traffic (default `:8080`). */
+  readonly listen: ListenAddress;
+  /** `/healthz`, `/metrics`, `/config` (default `127.0.0.1:9901`). */
+  readonly adminListen: ListenAddress;
+  /** Absolute directory of the last good snapshot (default `./.switchboard/agent-cache`). */
+  readonly cacheDir: string;
+  /** Period of `stats` messages in milliseconds (default 1000). */
+  readonly statsIntervalMs: number;
+  /** pino level (default `info`). */
+  readonly logLevel: string;
+}
+
+/** Raised when the environment is invalid; the message names every bad variable. */
+export class SettingsError extends Error {
+  override readonly name = 'SettingsError';
+}
+
+/**
+ * Reads and validates the SWITCHBOARD_* variables (see the README's configuration table).
+ * Empty variables count as unset. Throws SettingsError naming each bad variable.
+ */
+export function loadSettings(env: NodeJS.ProcessEnv): AgentSettings {
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = environment.safeParse(present);
+  if (!parsed.success) throw new SettingsError(`invalid environment: ${describeIssues(parsed.error)}`);
+  const vars = parsed.data;
+  return {
+    controlUrl: vars.SWITCHBOARD_CONTROL_URL,
+    token: vars.SWITCHBOARD_AGENT_TOKEN,
+    name: vars.SWITCHBOARD_AGENT_NAME,
+    listen: vars.SWITCHBOARD_LISTEN,
+    adminListen: vars.SWITCHBOARD_ADMIN_LISTEN,
+    cacheDir: resolve(vars.SWITCHBOARD_CACHE_DIR),
+    statsIntervalMs: vars.SWITCHBOARD_STATS_INTERVAL_MS,
+    logLevel: vars.SWITCHBOARD_LOG_LEVEL,
+  };
+}
