@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import type { SnapshotBalancer, SnapshotMember } from '@switchboard/protocol';
+import { compileConfig } from '../config/compile';
+import { CounterRegistry } from '../config/member-counters';
+import type { RuntimeBalancer, RuntimeMember } from '../config/runtime';
+import { balancer, member, route } from '../testing/fixtures';
+import { selectMember } from './select-member';
+
+function runtimeBalancer(members: SnapshotMember[], overrides: Partial<SnapshotBalancer> = {}): RuntimeBalancer {
+  return compileConfig({ balancers: [balancer('b', members, overrides)], routes: [route('r', 'b')] }, new CounterRegistry()).balancers[0]!;
+}
+
+function picks(target: RuntimeBalancer, count: number, tried: RuntimeMember[] = []): string[] {
+  return Array.from({ length: count }, () => selectMember(target, tried)?.id ?? '-');
+}
+
+function tally(ids: string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const id of ids) counts[id] = (counts[id] ?? 0) + 1;
+  return counts;
+}
+
+const url = (port: number) => `ws://127.0.0.1:${port}`;
+
+describe('byrequests: smooth weighted round robin as NGINX', () => {
+  it("weights 5,1,1 give a a b a c a a, the example of NGINX's smooth weighted round-robin change", () => {
+    const target = runtimeBalancer([member('a', url(1), { weight: 5 }), member('b', url(2)), member('c', url(3))]);
+    expect(picks(target, 14).join(' ')).toBe('a a b a c a a a a b a c a a');
+  });
+
+  it('equal weights alternate', () => {
+    const target = runtimeBalancer([member('a', url(1)), member('b', url(2))]);
+    expect(picks(target, 6)).toEqual(['a', 'b', 'a', 'b', 'a', 'b']);
+  });
+
+  it('spreads by weight exactly over a full cycle', () => {
+    const target = runtimeBalancer([member('a', url(1), { weight: 3 }), member('b', url(2), { weight: 2 }), member('c', url(3), { weight: 5 })]);
+    expect(tally(picks(target, 1000))).toEqual({ a: 300, b: 200, c: 500 });
+  });
+
+  it('counts elections', () => {
+    const target = runtimeBalancer([member('a', url(1)), member('b', url(2))]);
+    picks(target, 5);
+    expect(target.members.map((m) => m.counters.elected)).toEqual([3, 2]);
+  });
+
+  it('skips members already tried for the request', () => {
+    const target = runtimeBalancer([member('a', url(1)), member('b', url(2))]);
+    expect(picks(target, 3, [target.members[0]!])).toEqual(['b', 'b', 'b']);
+    expect(selectMember(target, target.members)).toBeUndefined();
+  });
+});
+
+describe('bybusyness: fewest (tunnels + requests) / weight', () => {
+  it('picks the least busy member', () => {
+    const target = runtimeBalancer([member('a', url(1)), member('b', url(2)), member('c', url(3))], { lbMethod: 'bybusyness' });
+    const [a, b, c] = target.members;
+    a!.counters.openTunnels = 3;
+    b!.counters.inflightRequests = 1;
+    c!.counters.openTunnels = 2;
+    expect(picks(target, 3)).toEqual(['b', 'b', 'b']);
+  });
+
+  it('divides by weight', () => {
+    const target = runtimeBalancer([member('a', url(1), { weight: 4 }), member('b', url(2))], { lbMethod: 'bybusyness' });
+    target.members[0]!.counters.openTunnels = 3;
+    target.members[1]!.counters.openTunnels = 1;
+    expect(selectMember(target, [])?.id).toBe('a');
+  });
+
+  it('shares ties fairly, so two idle members both get used', () => {
+    const target = runtimeBalancer([member('a', url(1)), member('b', url(2))], { lbMethod: 'bybusyness' });
+    expect(picks(target, 4)).toEqual(['a', 'b', 'a', 'b']);
+  });
+
+  it('fills up evenly as connections open', () => {
+    const target = runtimeBalancer([member('a', url(1)), member('b', url(2), { weight: 2 })], { lbMethod: 'bybusyness' });
+    for (let i = 0; i < 30; i++) selectMember(target, [])!.counters.openTunnels += 1;
+    expect(target.members.map((m) => m.counters.openTunnels)).toEqual([10, 20]);
+  });
+});
+
+describe('member states and passive health', () => {
+  it('draining and disabled members get no new connections', () => {
+    const target = runtimeBalancer([member('a', url(1), { state: 'draining' }), member('b', url(2), { state: 'disabled' }), member('c', url(3))]);
+    expect(picks(target, 4)).toEqual(['c', 'c', 'c', 'c']);
+  });
+
+  it('no eligible member at all → undefined', () => {
+    const target = runtimeBalancer([member('a', url(1), { state: 'draining' }), member('b', url(2), { state: 'disabled' })]);
+    expect(selectMember(target, [])).toBeUndefined();
+    expect(selectMember(runtimeBalancer([]), [])).toBeUndefined();
+  });
+
+  it('standby is used only when no active member is usable', () => {
+    const target = runtimeBalancer([member('hot', url(1), { state: 'standby' }), member('a', url(2)), member('b', url(3), { state: 'draining' })]);
+    expect(picks(target, 3)).toEqual(['a', 'a', 'a']);
+    target.members[1]!.counters.markFailure();
+    expect(picks(target, 2)).toEqual(['hot', 'hot']);
+    expect(picks(target, 1, [target.members[0]!])).toEqual(['a']);
+  });
+
+  it('standby members are balanced by weight among themselves', () => {
+    const target = runtimeBalancer([member('s1', url(1), { state: 'standby', weight: 2 }), member('s2', url(2), { state: 'standby' })]);
+    expect(tally(picks(target, 30))).toEqual({ s1: 20, s2: 10 });
+  });
+
+  it('members seen down are skipped while another is usable, and tried again when all are down', () => {
+    const target = runtimeBalancer([member('a', url(1)), member('b', url(2))]);
+    target.members[0]!.counters.markFailure();
+    expect(picks(target, 3)).toEqual(['b', 'b', 'b']);
+    target.members[1]!.counters.markFailure();
+    expect(picks(target, 4).sort()).toEqual(['a', 'a', 'b', 'b']);
+    target.members[0]!.counters.markConnected();
+    expect(picks(target, 2)).toEqual(['a', 'a']);
+  });
+
+  it('an active member seen down comes after a usable standby, before a standby seen down', () => {
+    const target = runtimeBalancer([member('a', url(1)), member('s', url(2), { state: 'standby' })]);
+    target.members[0]!.counters.markFailure();
+    expect(selectMember(target, [])?.id).toBe('s');
+    target.members[1]!.counters.markFailure();
+    expect(selectMember(target, [])?.id).toBe('a');
+    expect(selectMember(target, [target.members[0]!])?.id).toBe('s');
+  });
+});

@@ -1,0 +1,154 @@
+import { describe, expect, it } from 'vitest';
+import type { SnapshotRoute } from '@switchboard/protocol';
+import { route } from '../testing/fixtures';
+import { compileRoutes, forwardPath, matchRoute, requestHost, splitTarget } from './routes';
+
+/** Compiles routes whose target is the route id, so a match shows which route won. */
+function routesOf(...routes: SnapshotRoute[]) {
+  return compileRoutes(routes, (balancerId) => balancerId);
+}
+
+function winner(routes: ReturnType<typeof routesOf>, path: string, host = 'example.com', websocket = false): string | undefined {
+  return matchRoute(routes, { host, path, websocket })?.id;
+}
+
+describe('prefix matching at a / boundary', () => {
+  const routes = routesOf(route('chat', 'b', { match: { type: 'prefix', path: '/chat' } }));
+  it.each([
+    ['/chat', 'chat'],
+    ['/chat/', 'chat'],
+    ['/chat/x', 'chat'],
+    ['/chat/x/y', 'chat'],
+    ['/chatty', undefined],
+    ['/cha', undefined],
+    ['/', undefined],
+    ['/Chat', undefined],
+  ])('%s → %s', (path, expected) => expect(winner(routes, path)).toBe(expected));
+
+  it('a prefix ending in / needs the slash', () => {
+    const slash = routesOf(route('chat', 'b', { match: { type: 'prefix', path: '/chat/' } }));
+    expect(winner(slash, '/chat/x')).toBe('chat');
+    expect(winner(slash, '/chat/')).toBe('chat');
+    expect(winner(slash, '/chat')).toBeUndefined();
+  });
+
+  it('prefix / matches every path', () => {
+    const root = routesOf(route('root', 'b'));
+    for (const path of ['/', '/a', '/a/b?c']) expect(winner(root, path)).toBe('root');
+  });
+});
+
+describe('exact matching', () => {
+  const routes = routesOf(route('health', 'b', { match: { type: 'exact', path: '/health' } }));
+  it.each([
+    ['/health', 'health'],
+    ['/health/', undefined],
+    ['/health/x', undefined],
+    ['/healthz', undefined],
+  ])('%s → %s', (path, expected) => expect(winner(routes, path)).toBe(expected));
+});
+
+describe('host matching', () => {
+  const routes = routesOf(
+    route('exact', 'b', { host: 'chat.example.com' }),
+    route('wild', 'b', { host: '*.example.com' }),
+    route('any', 'b', { priority: -1 }),
+  );
+  it.each([
+    ['chat.example.com', 'exact'],
+    ['api.example.com', 'wild'],
+    ['a.b.example.com', 'wild'],
+    ['example.com', 'any'],
+    ['badexample.com', 'any'],
+    ['other.org', 'any'],
+    ['', 'any'],
+  ])('%s → %s', (host, expected) => expect(winner(routes, '/', host)).toBe(expected));
+
+  it('exact host before wildcard before none on equal priority and path', () => {
+    const tied = routesOf(route('none', 'b'), route('wild', 'b', { host: '*.example.com' }), route('exact', 'b', { host: 'chat.example.com' }));
+    expect(winner(tied, '/', 'chat.example.com')).toBe('exact');
+    expect(winner(tied, '/', 'x.example.com')).toBe('wild');
+    expect(winner(tied, '/', 'other.org')).toBe('none');
+  });
+});
+
+describe('requestHost', () => {
+  it.each([
+    ['Chat.Example.COM', 'chat.example.com'],
+    ['chat.example.com:8080', 'chat.example.com'],
+    ['127.0.0.1:80', '127.0.0.1'],
+    ['[::1]:8080', '[::1]'],
+    ['[::1]', '[::1]'],
+    [undefined, ''],
+  ])('%s → %s', (header, expected) => expect(requestHost(header)).toBe(expected));
+});
+
+describe('websocket rule', () => {
+  const routes = routesOf(
+    route('only', 'b', { websocket: 'only', match: { type: 'prefix', path: '/ws' } }),
+    route('never', 'b', { websocket: 'never', match: { type: 'prefix', path: '/ws' } }),
+    route('any', 'b', { match: { type: 'prefix', path: '/any' } }),
+  );
+  it.each([
+    ['/ws', true, 'only'],
+    ['/ws', false, 'never'],
+    ['/any', true, 'any'],
+    ['/any', false, 'any'],
+  ])('%s websocket=%s → %s', (path, websocket, expected) => expect(winner(routes, path, 'h', websocket)).toBe(expected));
+
+  it('an only-websocket route does not take plain requests', () => {
+    const onlyWs = routesOf(route('only', 'b', { websocket: 'only' }));
+    expect(winner(onlyWs, '/', 'h', false)).toBeUndefined();
+  });
+});
+
+describe('order', () => {
+  it('higher priority wins over a longer path', () => {
+    const routes = routesOf(route('long', 'b', { match: { type: 'prefix', path: '/api/v1' } }), route('high', 'b', { priority: 10, match: { type: 'prefix', path: '/api' } }));
+    expect(winner(routes, '/api/v1/x')).toBe('high');
+  });
+
+  it('longest path wins on equal priority, whatever the snapshot order', () => {
+    const routes = routesOf(route('short', 'b', { match: { type: 'prefix', path: '/api' } }), route('long', 'b', { match: { type: 'prefix', path: '/api/v1' } }), route('root', 'b'));
+    expect(winner(routes, '/api/v1/x')).toBe('long');
+    expect(winner(routes, '/api/v2')).toBe('short');
+    expect(winner(routes, '/other')).toBe('root');
+  });
+
+  it('exact before prefix of the same path', () => {
+    const routes = routesOf(route('prefix', 'b', { match: { type: 'prefix', path: '/a' } }), route('exact', 'b', { match: { type: 'exact', path: '/a' } }));
+    expect(winner(routes, '/a')).toBe('exact');
+    expect(winner(routes, '/a/b')).toBe('prefix');
+  });
+
+  it('snapshot order breaks remaining ties', () => {
+    const routes = routesOf(route('first', 'b'), route('second', 'b'));
+    expect(winner(routes, '/')).toBe('first');
+  });
+});
+
+describe('compileRoutes', () => {
+  it('leaves out disabled routes and routes to unknown balancers', () => {
+    const routes = compileRoutes([route('off', 'b', { enabled: false }), route('lost', 'gone'), route('on', 'b')], (id) => (id === 'b' ? id : undefined));
+    expect(routes.map((r) => r.id)).toEqual(['on']);
+  });
+});
+
+describe('forwardPath', () => {
+  function forwarded(match: SnapshotRoute['match'], stripPrefix: boolean, target: string): string {
+    const [compiled] = routesOf(route('r', 'b', { match, stripPrefix }));
+    const { path, query } = splitTarget(target);
+    return forwardPath(compiled!, path, query);
+  }
+  it.each([
+    [{ type: 'prefix' as const, path: '/chat' }, true, '/chat/ws', '/ws'],
+    [{ type: 'prefix' as const, path: '/chat' }, true, '/chat', '/'],
+    [{ type: 'prefix' as const, path: '/chat' }, true, '/chat/', '/'],
+    [{ type: 'prefix' as const, path: '/chat' }, true, '/chat/ws?room=1&x=%20', '/ws?room=1&x=%20'],
+    [{ type: 'prefix' as const, path: '/chat' }, true, '/chat?room=1', '/?room=1'],
+    [{ type: 'prefix' as const, path: '/chat/' }, true, '/chat/ws', '/ws'],
+    [{ type: 'prefix' as const, path: '/' }, true, '/a/b', '/a/b'],
+    [{ type: 'exact' as const, path: '/chat' }, true, '/chat?x', '/?x'],
+    [{ type: 'prefix' as const, path: '/chat' }, false, '/chat/ws?x=1', '/chat/ws?x=1'],
+  ])('%o strip=%s: %s → %s', (match, strip, target, expected) => expect(forwarded(match, strip, target)).toBe(expected));
+});

@@ -1,0 +1,27 @@
+import { DEFAULT_FAILOVER, DEFAULT_TIMEOUTS, hashConfig } from '@switchboard/protocol';
+import type { Snapshot, SnapshotBalancer, SnapshotConfig, SnapshotMember, SnapshotRoute } from '@switchboard/protocol';
+
+/** A member of the snapshot schema: weight 1, lbset 0, active, unless overridden. */
+export function member(id: string, url: string, overrides: Partial<SnapshotMember> = {}): SnapshotMember {
+  return { id, url, name: null, weight: 1, lbset: 0, state: 'active', ...overrides };
+}
+
+/** A balancer named after its id: byrequests, the protocol's default timeouts and failover, unless overridden. */
+export function balancer(id: string, members: SnapshotMember[], overrides: Partial<SnapshotBalancer> = {}): SnapshotBalancer {
+  return { id, name: id, lbMethod: 'byrequests', timeouts: DEFAULT_TIMEOUTS, failover: DEFAULT_FAILOVER, members, ...overrides };
+}
+
+/** An enabled route with prefix `/`, any host, any websocket-ness, priority 0, unless overridden. */
+export function route(id: string, balancerId: string, overrides: Partial<SnapshotRoute> = {}): SnapshotRoute {
+  return { id, balancerId, priority: 0, host: null, match: { type: 'prefix', path: '/' }, websocket: 'any', stripPrefix: false, enabled: true, ...overrides };
+}
+
+/** A snapshot with its correct hash. */
+export function snapshotOf(revision: number, config: SnapshotConfig): Snapshot {
+  return { revision, hash: hashConfig(config), config };
+}
+
+/** One balancer `b1` with the given members and a catch-all route to it. */
+export function singleBalancer(members: SnapshotMember[], overrides: Partial<SnapshotBalancer> = {}): SnapshotConfig {
+  return { balancers: [balancer('b1', members, overrides)], routes: [route('r1', 'b1')] };
+}
