@@ -1,0 +1,122 @@
+import { request as httpRequest } from 'node:http';
+import type { ClientRequest, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { pipeline } from 'node:stream';
+import { selectMember } from '../balancing/select-member';
+import type { RuntimeBalancer, RuntimeMember } from '../config/runtime';
+import { downstreamResponseHeaders, forwardingHeaders, upstreamRequestHeaders } from './forwarding-headers';
+import { errorCode, noteConnected, noteFailure } from './proxy-context';
+import type { ProxyContext } from './proxy-context';
+import { resolveRequest, unavailableReason } from './resolve';
+import { sendText } from './responses';
+import { whenConnected } from './upstream-connect';
+
+/**
+ * One plain HTTP request forwarded to a member, in named steps: attempt (pick a member, open
+ * the request), connected (only now is the request body piped, so a connect failure has
+ * consumed nothing and the next member can be tried — bodies included), response (status and
+ * headers, then the body streamed), and client close (whatever is upstream is dropped).
+ */
+class HttpExchange {
+  private readonly tried: RuntimeMember[] = [];
+  private readonly headers: OutgoingHttpHeaders;
+  /** The member whose inflightRequests this request counts in, until released. */
+  private holding: RuntimeMember | undefined;
+  private upstream: ClientRequest | undefined;
+  private connected = false;
+  private lastError: Error | undefined;
+
+  constructor(
+    private readonly req: IncomingMessage,
+    private readonly res: ServerResponse,
+    private readonly balancer: RuntimeBalancer,
+    private readonly path: string,
+    private readonly ctx: ProxyContext,
+  ) {
+    this.headers = upstreamRequestHeaders(req, forwardingHeaders(req));
+    res.once('close', () => this.onClientClose());
+  }
+
+  /** Picks the next member (see selectMember) and opens the request to it, or answers 503. */
+  attempt(): void {
+    const member = selectMember(this.balancer, this.tried);
+    if (!member) {
+      sendText(this.res, 503, unavailableReason(this.balancer, this.tried.length, errorCode(this.lastError)));
+      return;
+    }
+    this.tried.push(member);
+    this.holding = member;
+    member.counters.inflightRequests += 1;
+    const { target } = member;
+    const upstream = (target.secure ? httpsRequest : httpRequest)({
+      agent: target.secure ? this.ctx.agents.https : this.ctx.agents.http,
+      host: target.host,
+      port: target.port,
+      method: this.req.method,
+      path: target.basePath + this.path,
+      headers: this.headers,
+    });
+    this.upstream = upstream;
+    this.connected = false;
+    upstream.on('error', (error) => this.onUpstreamError(upstream, member, error));
+    upstream.once('socket', (socket) => whenConnected(socket, target.secure, this.balancer.timeouts.connectMs, () => this.onConnected(upstream, member)));
+    upstream.once('response', (response) => this.onResponse(upstream, member, response));
+  }
+
+  private onConnected(upstream: ClientRequest, member: RuntimeMember): void {
+    if (upstream !== this.upstream) return;
+    this.connected = true;
+    noteConnected(this.ctx, member);
+    const counters = member.counters;
+    this.req.on('data', (chunk: Buffer) => (counters.bytesIn += chunk.length));
+    this.req.pipe(upstream);
+  }
+
+  private onResponse(upstream: ClientRequest, member: RuntimeMember, response: IncomingMessage): void {
+    if (upstream !== this.upstream) return;
+    const counters = member.counters;
+    this.res.writeHead(response.statusCode ?? 502, response.statusMessage, downstreamResponseHeaders(response));
+    response.on('data', (chunk: Buffer) => (counters.bytesOut += chunk.length));
+    pipeline(response, this.res, () => undefined);
+  }
+
+  /** Before the connection: a connect failure, try the next member. After it: 502, or a cut response once its head went out. */
+  private onUpstreamError(upstream: ClientRequest, member: RuntimeMember, error: Error): void {
+    if (upstream !== this.upstream) return;
+    if (this.connected) {
+      this.ctx.logger.debug({ memberId: member.id, code: errorCode(error) }, 'upstream request failed');
+      sendText(this.res, 502, `member ${member.id} of balancer ${this.balancer.name} failed: ${errorCode(error)}`);
+      return;
+    }
+    noteFailure(this.ctx, member, error);
+    this.lastError = error;
+    this.release();
+    if (this.tried.length <= this.balancer.retries) this.attempt();
+    else sendText(this.res, 503, unavailableReason(this.balancer, this.tried.length, errorCode(error)));
+  }
+
+  /** The response finished or the client left: drop an unfinished upstream request and release the member. */
+  private onClientClose(): void {
+    const upstream = this.upstream;
+    this.upstream = undefined;
+    if (upstream && !this.res.writableFinished) upstream.destroy();
+    this.release();
+  }
+
+  private release(): void {
+    if (this.holding) this.holding.counters.inflightRequests -= 1;
+    this.holding = undefined;
+  }
+}
+
+/** Handles one plain HTTP request on the proxy port: route, then forward with failover (see HttpExchange), or 404/503. */
+export function proxyHttp(req: IncomingMessage, res: ServerResponse, ctx: ProxyContext): void {
+  req.on('error', () => undefined);
+  res.on('error', () => undefined);
+  const resolution = resolveRequest(ctx.state.current?.runtime, req, false);
+  if ('status' in resolution) {
+    sendText(res, resolution.status, resolution.reason);
+    return;
+  }
+  new HttpExchange(req, res, resolution.balancer, resolution.path, ctx).attempt();
+}

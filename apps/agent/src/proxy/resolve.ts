@@ -1,0 +1,30 @@
+import type { IncomingMessage } from 'node:http';
+import type { RuntimeBalancer, RuntimeConfig } from '../config/runtime';
+import { forwardPath, matchRoute, requestHost, splitTarget } from '../routing/routes';
+
+/** Where a request goes (its balancer and the path to forward), or the proxy's own answer (404 no route, 503 no configuration). */
+export type Resolution =
+  | { readonly balancer: RuntimeBalancer; readonly path: string }
+  | { readonly status: 404 | 503; readonly reason: string };
+
+/** True for an `Upgrade: websocket` request (case-insensitive), which routes see as WebSocket. */
+export function isWebSocketUpgrade(req: IncomingMessage): boolean {
+  return req.headers.upgrade?.toLowerCase() === 'websocket';
+}
+
+/** Matches a request against the served routes (the first step of both the HTTP and the upgrade path). */
+export function resolveRequest(runtime: RuntimeConfig | undefined, req: IncomingMessage, websocket: boolean): Resolution {
+  if (!runtime) return { status: 503, reason: 'agent has no configuration yet' };
+  const host = requestHost(req.headers.host);
+  const { path, query } = splitTarget(req.url ?? '/');
+  const route = matchRoute(runtime.routes, { host, path, websocket });
+  if (!route) return { status: 404, reason: `no route matches ${req.method ?? 'GET'} ${path} on host ${host || '(none)'}${websocket ? ' (websocket)' : ''}` };
+  return { balancer: route.target, path: forwardPath(route, path, query) };
+}
+
+/** The 503 body when a balancer has no usable member, or none of those tried could be reached. */
+export function unavailableReason(balancer: RuntimeBalancer, attempts: number, lastError: string): string {
+  return attempts === 0
+    ? `no usable member in balancer ${balancer.name}`
+    : `no member of balancer ${balancer.name} could be reached (${attempts} tried, last error: ${lastError})`;
+}

@@ -1,0 +1,119 @@
+import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { selectMember } from '../balancing/select-member';
+import type { RuntimeBalancer, RuntimeMember } from '../config/runtime';
+import { forwardingHeaders, upgradeRequestHead } from './forwarding-headers';
+import { errorCode, noteConnected, noteFailure } from './proxy-context';
+import type { ProxyContext } from './proxy-context';
+import { isWebSocketUpgrade, resolveRequest, unavailableReason } from './resolve';
+import { sendRawText } from './responses';
+import { openUpstream, whenConnected } from './upstream-connect';
+
+/**
+ * One upgrade request tunnelled to a member, in named steps: attempt (pick a member, open a
+ * TCP/TLS connection within connectMs; on failure the next member, so the client never sees
+ * a dead member while another is usable), open (write the request head and any early bytes,
+ * then pipe both ways raw: the member's 101 — or its refusal — reaches the client unchanged),
+ * and close (either side closing, or tunnelIdleMs without traffic, closes both; counted once).
+ */
+class Tunnel {
+  private readonly tried: RuntimeMember[] = [];
+  private upstream: Socket | undefined;
+  /** The member whose openTunnels counts this tunnel, from open until close. */
+  private openOn: RuntimeMember | undefined;
+  private lastError: Error | undefined;
+  private readonly onEarlyEnd = (): void => {
+    this.client.destroy();
+  };
+
+  constructor(
+    private readonly req: IncomingMessage,
+    private readonly client: Duplex,
+    private readonly head: Buffer,
+    private readonly balancer: RuntimeBalancer,
+    private readonly path: string,
+    private readonly ctx: ProxyContext,
+  ) {
+    ctx.tunnels.add(client);
+    client.once('close', () => this.close());
+    // The server allows half-open sockets: without this, a client leaving while a member is
+    // dialled would hold the member connection until connectMs. Removed once the tunnel is open.
+    client.once('end', this.onEarlyEnd);
+  }
+
+  /** Picks the next member (see selectMember) and connects to it, or answers 503 on the raw socket. */
+  attempt(): void {
+    const member = selectMember(this.balancer, this.tried);
+    if (!member) {
+      sendRawText(this.client, 503, unavailableReason(this.balancer, this.tried.length, errorCode(this.lastError)));
+      return;
+    }
+    this.tried.push(member);
+    const upstream = openUpstream(member.target);
+    this.upstream = upstream;
+    upstream.on('error', (error) => this.onUpstreamError(upstream, member, error));
+    whenConnected(upstream, member.target.secure, this.balancer.timeouts.connectMs, () => this.open(upstream, member));
+  }
+
+  private onUpstreamError(upstream: Socket, member: RuntimeMember, error: Error): void {
+    if (upstream !== this.upstream) return;
+    if (this.openOn) {
+      this.ctx.logger.debug({ memberId: member.id, code: errorCode(error) }, 'tunnel upstream error');
+      this.client.destroy();
+      return;
+    }
+    noteFailure(this.ctx, member, error);
+    this.lastError = error;
+    if (this.tried.length <= this.balancer.retries) this.attempt();
+    else sendRawText(this.client, 503, unavailableReason(this.balancer, this.tried.length, errorCode(error)));
+  }
+
+  private open(upstream: Socket, member: RuntimeMember): void {
+    if (upstream !== this.upstream) return;
+    noteConnected(this.ctx, member);
+    this.openOn = member;
+    const counters = member.counters;
+    counters.openTunnels += 1;
+    const requestHead = upgradeRequestHead(this.req, member.target.basePath + this.path, forwardingHeaders(this.req));
+    counters.bytesIn += requestHead.length + this.head.length;
+    upstream.write(requestHead);
+    if (this.head.length > 0) upstream.write(this.head);
+    this.client.off('end', this.onEarlyEnd);
+    this.client.on('data', (chunk: Buffer) => (counters.bytesIn += chunk.length));
+    upstream.on('data', (chunk: Buffer) => (counters.bytesOut += chunk.length));
+    // A clean close lets the client receive what is still buffered, then closes it; an error cuts it.
+    upstream.once('close', (hadError) => (hadError ? this.client.destroy() : this.client.end()));
+    this.client.once('finish', () => this.client.destroy());
+    const idleMs = this.balancer.timeouts.tunnelIdleMs;
+    // Socket timeouts see reads and writes, so this is idleness in both directions (HAProxy's `timeout tunnel`).
+    if (idleMs > 0) upstream.setTimeout(idleMs, () => this.client.destroy());
+    this.client.pipe(upstream);
+    upstream.pipe(this.client);
+  }
+
+  /** The client side closed (or was destroyed by the steps above): close the member side and count the tunnel closed, once. */
+  private close(): void {
+    this.ctx.tunnels.delete(this.client);
+    const upstream = this.upstream;
+    this.upstream = undefined;
+    upstream?.destroy();
+    if (this.openOn) this.openOn.counters.openTunnels -= 1;
+    this.openOn = undefined;
+  }
+}
+
+/**
+ * Handles an upgrade request on the proxy port (the server's `upgrade` event): the socket's
+ * error handler goes on first, then route (404/503 written raw) and tunnel (see Tunnel).
+ */
+export function proxyUpgrade(req: IncomingMessage, client: Duplex, head: Buffer, ctx: ProxyContext): void {
+  client.on('error', (error) => ctx.logger.debug({ code: errorCode(error) }, 'tunnel client error'));
+  if (client.destroyed) return;
+  const resolution = resolveRequest(ctx.state.current?.runtime, req, isWebSocketUpgrade(req));
+  if ('status' in resolution) {
+    sendRawText(client, resolution.status, resolution.reason);
+    return;
+  }
+  new Tunnel(req, client, head, resolution.balancer, resolution.path, ctx).attempt();
+}
