@@ -1,0 +1,95 @@
+import { execFileSync, spawn } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempCacheDir } from './testing/agent-harness';
+import { startBackends } from './testing/backends';
+import type { Backend } from './testing/backends';
+import { openWebSocket, roundTrip } from './testing/clients';
+import { FakeControlPlane } from './testing/control-plane';
+import { member, singleBalancer, snapshotOf } from './testing/fixtures';
+import { waitFor } from './testing/wait';
+
+const root = resolve(__dirname, '../../..');
+let mainJs: string;
+let cleanup: () => Promise<void> = () => Promise.resolve();
+
+afterAll(() => cleanup());
+
+/** Builds the agent exactly as `nx run agent:build` does, into a temporary directory under dist/ (where node_modules resolves). */
+beforeAll(async () => {
+  await mkdir(join(root, 'dist'), { recursive: true });
+  const outDir = await mkdtemp(join(root, 'dist', 'agent-test-'));
+  cleanup = () => rm(outDir, { recursive: true, force: true });
+  const config = join(root, 'apps/agent/tsconfig.app.json');
+  execFileSync(join(root, 'node_modules/.bin/tsc'), ['-p', config, '--outDir', outDir], { cwd: root });
+  execFileSync(join(root, 'node_modules/.bin/tsc-alias'), ['-p', config, '--outDir', outDir], { cwd: root });
+  mainJs = join(outDir, 'apps/agent/src/main.js');
+});
+
+interface LogLine {
+  level: number;
+  msg: string;
+  [field: string]: unknown;
+}
+
+/** Runs the built agent with the given environment; its stdout JSON lines are collected. */
+function run(env: Record<string, string>): { child: ChildProcessWithoutNullStreams; lines: LogLine[] } {
+  const child = spawn(process.execPath, [mainJs], { env: { PATH: process.env['PATH'] ?? '', ...env } });
+  const lines: LogLine[] = [];
+  child.stderr.pipe(process.stderr);
+  createInterface({ input: child.stdout }).on('line', (line) => lines.push(JSON.parse(line) as LogLine));
+  return { child, lines };
+}
+
+describe('the agent process', () => {
+  let controlPlane: FakeControlPlane;
+  let backends: Backend[];
+
+  beforeAll(async () => {
+    controlPlane = await new FakeControlPlane().start();
+    backends = await startBackends(1);
+    controlPlane.snapshot = snapshotOf(2, singleBalancer([member('m1', backends[0]!.url())]));
+  });
+
+  afterAll(async () => {
+    await controlPlane.close();
+    await backends[0]!.close();
+  });
+
+  it('refuses to start with a bad environment, naming the variables', async () => {
+    const { child, lines } = run({ SWITCHBOARD_CONTROL_URL: 'nope', SWITCHBOARD_LISTEN: '99999' });
+    const [code] = (await once(child, 'exit')) as [number];
+    expect(code).toBe(1);
+    expect(lines[0]).toMatchObject({ level: 60 });
+    expect(lines[0]!.msg).toMatch(/^invalid environment: SWITCHBOARD_CONTROL_URL: .*SWITCHBOARD_AGENT_TOKEN: is required.*SWITCHBOARD_LISTEN: /);
+  });
+
+  it('prints the bound ports, proxies, and exits promptly on SIGTERM despite an open tunnel', async () => {
+    const { child, lines } = run({
+      SWITCHBOARD_CONTROL_URL: controlPlane.url,
+      SWITCHBOARD_AGENT_TOKEN: 'agent-token',
+      SWITCHBOARD_LISTEN: '127.0.0.1:0',
+      SWITCHBOARD_ADMIN_LISTEN: '127.0.0.1:0',
+      SWITCHBOARD_CACHE_DIR: await tempCacheDir(),
+    });
+    const listening = await waitFor(() => lines.find((line) => line.msg === 'listening'), 'the listening line');
+    expect(listening).toMatchObject({ level: 30, port: expect.any(Number) as unknown, adminPort: expect.any(Number) as unknown });
+    await controlPlane.next('ack', (ack) => ack.revision === 2);
+    const ws = await openWebSocket(`ws://127.0.0.1:${listening['port'] as number}/`);
+    expect((await roundTrip(ws, 'hi')).toString()).toBe('hi');
+    const health = await fetch(`http://127.0.0.1:${listening['adminPort'] as number}/healthz`);
+    expect(health.status).toBe(200);
+
+    const started = Date.now();
+    child.kill('SIGTERM');
+    const [code] = (await once(child, 'exit')) as [number];
+    expect(code).toBe(0);
+    expect(Date.now() - started).toBeLessThan(4_000);
+    expect(lines.some((line) => line.msg === 'shutting down')).toBe(true);
+    await waitFor(() => ws.readyState === ws.CLOSED, 'the tunnel to be closed');
+  });
+});

@@ -1,0 +1,40 @@
+import { once } from 'node:events';
+import { connect } from 'node:net';
+import { WebSocket } from 'ws';
+import type { RawData } from 'ws';
+
+/** Opens a WebSocket and resolves once it is open; rejects with the handshake error (e.g. `Unexpected server response: 503`). */
+export async function openWebSocket(url: string, options: { headers?: Record<string, string>; protocols?: string[] } = {}): Promise<WebSocket> {
+  const ws = new WebSocket(url, options.protocols ?? [], { headers: options.headers });
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+  return ws;
+}
+
+/** Sends a message and resolves with the next one received (as a Buffer). */
+export async function roundTrip(ws: WebSocket, data: Buffer | string): Promise<Buffer> {
+  const reply = once(ws, 'message') as Promise<[RawData, boolean]>;
+  ws.send(data);
+  const [message] = await reply;
+  return message as Buffer;
+}
+
+/** Closes a WebSocket and waits for the close to complete. */
+export async function closeWebSocket(ws: WebSocket): Promise<void> {
+  if (ws.readyState === WebSocket.CLOSED) return;
+  const closed = once(ws, 'close');
+  ws.close();
+  await closed;
+}
+
+/** Writes raw bytes to host:port and resolves with everything read until the peer closes. */
+export async function rawExchange(port: number, request: string): Promise<string> {
+  const socket = connect(port, '127.0.0.1');
+  const chunks: Buffer[] = [];
+  socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+  socket.write(request);
+  await once(socket, 'close');
+  return Buffer.concat(chunks).toString('latin1');
+}
