@@ -165,13 +165,13 @@ describe('HTTP proxy', () => {
     expect(await res.text()).toBe('no member of balancer b1 could be reached (2 tried, last error: ECONNREFUSED)');
   });
 
-  it('answers 502 when the member breaks the connection after accepting it', async () => {
+  it('answers 502 when the member breaks the connection after accepting it, while the body still streams', async () => {
     const rude: Server = createServer((socket) => socket.once('data', () => socket.destroy()));
     rude.listen(0, '127.0.0.1');
     await once(rude, 'listening');
     try {
       const { http } = await serve(singleBalancer([member('rude', `http://127.0.0.1:${(rude.address() as AddressInfo).port}`)]));
-      const res = await fetch(http('/'));
+      const res = await fetch(http('/'), { method: 'POST', body: 'x'.repeat(2_000_000) });
       expect(res.status).toBe(502);
       expect(await res.text()).toMatch(/^member rude of balancer b1 failed: ECONNRESET$/);
       await waitFor(() => counters('rude').inflightRequests === 0, 'the request to be released');

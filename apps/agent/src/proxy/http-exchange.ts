@@ -83,6 +83,7 @@ class HttpExchange {
   /** Before the connection: a connect failure, try the next member. After it: 502, or a cut response once its head went out. */
   private onUpstreamError(upstream: ClientRequest, member: RuntimeMember, error: Error): void {
     if (upstream !== this.upstream) return;
+    this.upstream = undefined; // failed: later events from it are stale
     if (this.connected) {
       this.ctx.logger.debug({ memberId: member.id, code: errorCode(error) }, 'upstream request failed');
       sendText(this.res, 502, `member ${member.id} of balancer ${this.balancer.name} failed: ${errorCode(error)}`);
