@@ -1,4 +1,4 @@
-import { controlMessage, CLOSE_CODES } from '@switchboard/protocol';
+import { CLOSE_CODES, welcomeMessage } from '@switchboard/protocol';
 import type { AgentMessage, HelloMessage, StatsMessage } from '@switchboard/protocol';
 import type { Logger } from 'pino';
 import { WebSocket } from 'ws';
@@ -129,7 +129,11 @@ export class ControlClient {
     });
   }
 
-  /** Handles one message; returns true for a valid welcome (the connection is accepted). */
+  /**
+   * Handles one message; returns true for a valid welcome (the connection is accepted).
+   * Snapshots go to the handler, which validates them with the protocol's `snapshot` schema
+   * (the snapshot message without `type`) so that cached and received ones pass the same check.
+   */
   private onMessage(socket: WebSocket, data: RawData, isBinary: boolean): boolean {
     const raw = isBinary ? undefined : parseJson(rawText(data));
     const type = (raw as { type?: unknown } | undefined)?.type;
@@ -137,8 +141,8 @@ export class ControlClient {
       this.handleSnapshot(socket, raw);
       return false;
     }
-    const parsed = controlMessage.safeParse(raw);
-    if (!parsed.success || parsed.data.type !== 'welcome') {
+    const parsed = welcomeMessage.safeParse(raw);
+    if (!parsed.success) {
       this.invalid += 1;
       this.options.logger.warn({ type: typeof type === 'string' ? type : undefined }, 'invalid control message dropped');
       return false;

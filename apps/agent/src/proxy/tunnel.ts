@@ -13,7 +13,7 @@ import { openUpstream, whenConnected } from './upstream-connect';
 /**
  * One upgrade request tunnelled to a member, in named steps: attempt (pick a member, open a
  * TCP/TLS connection within connectMs; on failure the next member, so the client never sees
- * a dead member while another is usable), open (write the request head and any early bytes,
+ * a dead member while another is usable), open (write the request head and the bytes that came with it,
  * then pipe both ways raw: the member's 101 — or its refusal — reaches the client unchanged),
  * and close (either side closing, or tunnelIdleMs without traffic, closes both; counted once).
  */
