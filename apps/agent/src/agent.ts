@@ -5,7 +5,6 @@ import type { Logger } from 'pino';
 import { AdminServer } from './admin/admin-server';
 import { createMetrics } from './admin/metrics';
 import { ConfigState } from './config/config-state';
-import type { ConfigSource } from './config/config-state';
 import { CounterRegistry } from './config/member-counters';
 import { SnapshotCache } from './config/snapshot-cache';
 import { DEFAULT_BACKOFF } from './control/backoff';
@@ -115,7 +114,7 @@ export class Agent {
   /** Applies a snapshot from the control plane, caches it when it changed what is served, and answers ack or nack. */
   private async onSnapshot(raw: unknown): Promise<SnapshotAnswer> {
     const before = this.state.current?.revision;
-    const outcome = this.state.offer(raw, 'control-plane' satisfies ConfigSource);
+    const outcome = this.state.offer(raw, 'control-plane');
     if (outcome.result === 'rejected') {
       this.logger.warn({ revision: outcome.revision, reason: outcome.reason }, 'snapshot rejected');
       return { type: 'nack', revision: outcome.revision, reason: outcome.reason.slice(0, MAX_REASON) };
