@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { buildRows, hasUnknownMembers, newerSnapshot, tunnelsByBalancer } from './rows';
+import type { Member, MemberStats, StatsSnapshot } from './types';
+
+const member = (id: string, state: Member['state'], updatedAt: string): Member => ({
+  id,
+  balancerId: 'b1',
+  url: `ws://127.0.0.1/${id}`,
+  name: id,
+  weight: 1,
+  lbset: 0,
+  state,
+  createdAt: '2030-01-01T00:00:00Z',
+  updatedAt,
+});
+
+const stats = (at: string, rows: Partial<MemberStats>[]): StatsSnapshot => ({
+  at,
+  members: rows.map((r) => ({
+    balancerId: 'b1',
+    memberId: 'm1',
+    url: '',
+    state: 'active',
+    health: 'up',
+    openTunnels: 0,
+    inflightRequests: 0,
+    elected: 0,
+    bytesIn: 0,
+    bytesOut: 0,
+    failures: 0,
+    agents: [],
+    ...r,
+  })),
+});
+
+describe('buildRows', () => {
+  it('takes figures and state from the feed', () => {
+    const rows = buildRows([member('m1', 'active', '2030-01-01T00:00:00Z')], stats('2030-01-01T00:00:05Z', [{ state: 'disabled', openTunnels: 3 }]));
+    expect(rows[0]).toMatchObject({ state: 'disabled', figures: { openTunnels: 3 } });
+  });
+
+  it('keeps a freshly written state against an older snapshot', () => {
+    const rows = buildRows([member('m1', 'draining', '2030-01-01T00:00:10Z')], stats('2030-01-01T00:00:09Z', [{ state: 'active', openTunnels: 2 }]));
+    expect(rows[0]).toMatchObject({ state: 'draining', figures: { openTunnels: 2 } });
+  });
+
+  it('shows members the feed does not know yet, without figures', () => {
+    const rows = buildRows([member('m2', 'standby', '2030-01-01T00:00:00Z')], stats('2030-01-01T00:00:05Z', []));
+    expect(rows[0]).toMatchObject({ state: 'standby', figures: null });
+    expect(buildRows([member('m2', 'active', 'x')], null)[0]?.figures).toBeNull();
+  });
+});
+
+describe('snapshot helpers', () => {
+  it('notices members added elsewhere', () => {
+    const s = stats('2030-01-01T00:00:05Z', [{ memberId: 'm1' }, { memberId: 'm9' }, { memberId: 'zz', balancerId: 'other' }]);
+    expect(hasUnknownMembers('b1', [member('m1', 'active', '')], s)).toBe(true);
+    expect(hasUnknownMembers('b1', [member('m1', 'active', ''), member('m9', 'active', '')], s)).toBe(false);
+  });
+
+  it('never goes back in time', () => {
+    const a = stats('2030-01-01T00:00:05Z', []);
+    const b = stats('2030-01-01T00:00:04Z', []);
+    expect(newerSnapshot(a, b)).toBe(a);
+    expect(newerSnapshot(b, a)).toBe(a);
+    expect(newerSnapshot(null, b)).toBe(b);
+  });
+
+  it('sums open tunnels per balancer', () => {
+    const s = stats('2030-01-01T00:00:05Z', [{ openTunnels: 2 }, { memberId: 'm2', openTunnels: 3 }, { balancerId: 'b2', openTunnels: 1 }]);
+    expect(Object.fromEntries(tunnelsByBalancer(s))).toEqual({ b1: 5, b2: 1 });
+  });
+});

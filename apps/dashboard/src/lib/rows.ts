@@ -1,0 +1,41 @@
+import type { Figures, Member, MemberState, MemberStats, StatsSnapshot } from './types';
+
+export interface MemberRowData {
+  member: Member;
+  /** State shown: the feed's, unless the member was changed after that feed snapshot was taken. */
+  state: MemberState;
+  figures: Figures | null;
+}
+
+/** Joins configured members with the latest stats snapshot. */
+export function buildRows(members: readonly Member[], stats: StatsSnapshot | null): MemberRowData[] {
+  const byId = new Map<string, MemberStats>();
+  for (const s of stats?.members ?? []) byId.set(s.memberId, s);
+  const statsAt = stats ? Date.parse(stats.at) : Number.NaN;
+  return members.map((member) => {
+    const s = byId.get(member.id);
+    // A snapshot taken before our own PATCH landed still carries the old state; don't let it
+    // flip the row back.
+    const feedIsNewer = s !== undefined && !(statsAt < Date.parse(member.updatedAt));
+    return { member, state: s && feedIsNewer ? s.state : member.state, figures: s ?? null };
+  });
+}
+
+/** True when the feed names a member of this balancer that the page has not loaded. */
+export function hasUnknownMembers(balancerId: string, members: readonly Member[], stats: StatsSnapshot): boolean {
+  const known = new Set(members.map((m) => m.id));
+  return stats.members.some((s) => s.balancerId === balancerId && !known.has(s.memberId));
+}
+
+/** Newest-wins: ignore a snapshot older than the one we already show. */
+export function newerSnapshot(current: StatsSnapshot | null, next: StatsSnapshot): StatsSnapshot {
+  if (current && Date.parse(next.at) < Date.parse(current.at)) return current;
+  return next;
+}
+
+/** Sums per-balancer open tunnels from a snapshot. */
+export function tunnelsByBalancer(stats: StatsSnapshot | null): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const s of stats?.members ?? []) out.set(s.balancerId, (out.get(s.balancerId) ?? 0) + s.openTunnels);
+  return out;
+}
