@@ -1,0 +1,5 @@
+import { Overview } from '@/components/Overview';
+
+export default function HomePage() {
+  return <Overview />;
+}

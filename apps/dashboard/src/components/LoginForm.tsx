@@ -1,0 +1,70 @@
+'use client';
+
+import { useRouter } from 'next/navigation';
+import { useState, type FormEvent } from 'react';
+import { ApiError, api } from '@/lib/api';
+import { safeNextPath, storeToken } from '@/lib/session';
+import type { Me } from '@/lib/types';
+
+export function LoginForm() {
+  const router = useRouter();
+  const [token, setToken] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const candidate = token.trim();
+    if (!candidate) {
+      setError('Enter an API token.');
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      await api<Me>('GET', '/me', undefined, { token: candidate, on401: 'throw' });
+      storeToken(candidate);
+      router.replace(safeNextPath(new URLSearchParams(window.location.search).get('next')));
+    } catch (err) {
+      setError(loginError(err));
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form className="card login-card" onSubmit={(e) => void onSubmit(e)} noValidate>
+      <h1>Switchboard</h1>
+      <p className="muted">Sign in with an API token (admin, operator or viewer).</p>
+      <label htmlFor="token">API token</label>
+      <input
+        id="token"
+        data-testid="token"
+        type="password"
+        autoComplete="current-password"
+        spellCheck={false}
+        autoFocus
+        value={token}
+        onChange={(e) => setToken(e.target.value)}
+        aria-invalid={error !== null}
+        aria-describedby={error ? 'login-error' : undefined}
+      />
+      {error && (
+        <p id="login-error" className="error" role="alert" data-testid="login-error">
+          {error}
+        </p>
+      )}
+      <button type="submit" className="primary" data-testid="login" disabled={busy}>
+        {busy ? 'Checking…' : 'Sign in'}
+      </button>
+    </form>
+  );
+}
+
+function loginError(err: unknown): string {
+  if (err instanceof ApiError) {
+    if (err.status === 401) return 'That token was not accepted. Check it and try again.';
+    if (err.status === 403) return 'That token may not use the dashboard.';
+    return `Could not check the token: ${err.message}`;
+  }
+  return 'Could not check the token: the dashboard server did not answer.';
+}

@@ -1,0 +1,55 @@
+'use client';
+
+import { useEffect, useState } from 'react';
+import { ApiError, api } from '@/lib/api';
+import type { Balancer, Member } from '@/lib/types';
+import { useStatsFeed } from '@/hooks/useStatsFeed';
+import { tunnelsByBalancer } from '@/lib/rows';
+import { AgentsPanel } from './AgentsPanel';
+import { BalancerList, type BalancerSummary } from './BalancerList';
+import { LiveIndicator } from './Badges';
+
+export function Overview() {
+  const [balancers, setBalancers] = useState<BalancerSummary[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const { stats, status } = useStatsFeed();
+
+  useEffect(() => {
+    const ac = new AbortController();
+    loadSummaries(ac.signal)
+      .then(setBalancers)
+      .catch((err: unknown) => {
+        if (!ac.signal.aborted) setError(err instanceof ApiError ? err.message : 'Could not load balancers.');
+      });
+    return () => ac.abort();
+  }, []);
+
+  return (
+    <div className="overview">
+      <section>
+        <div className="section-head">
+          <h1>Balancers</h1>
+          <LiveIndicator status={status} />
+        </div>
+        {error && <p className="error" role="alert">{error}</p>}
+        {!balancers && !error && <p className="muted">Loading…</p>}
+        {balancers && <BalancerList balancers={balancers} tunnels={tunnelsByBalancer(stats)} />}
+      </section>
+      <AgentsPanel />
+    </div>
+  );
+}
+
+async function loadSummaries(signal: AbortSignal): Promise<BalancerSummary[]> {
+  const { body: balancers } = await api<Balancer[]>('GET', '/balancers', undefined, { signal });
+  return Promise.all(
+    balancers.map(async (balancer) => {
+      try {
+        const { body: members } = await api<Member[]>('GET', `/balancers/${encodeURIComponent(balancer.id)}/members`, undefined, { signal });
+        return { balancer, memberCount: members.length };
+      } catch {
+        return { balancer, memberCount: null };
+      }
+    }),
+  );
+}

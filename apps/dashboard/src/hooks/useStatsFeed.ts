@@ -1,0 +1,28 @@
+'use client';
+
+import { useEffect, useState } from 'react';
+import { api } from '@/lib/api';
+import { newerSnapshot } from '@/lib/rows';
+import { readToken, redirectToLogin } from '@/lib/session';
+import { runStatsStream, type StreamStatus } from '@/lib/stats-stream';
+import type { StatsSnapshot } from '@/lib/types';
+
+/** The latest stats snapshot: one GET for a quick first paint, then the SSE feed. */
+export function useStatsFeed(): { stats: StatsSnapshot | null; status: StreamStatus } {
+  const [stats, setStats] = useState<StatsSnapshot | null>(null);
+  const [status, setStatus] = useState<StreamStatus>('connecting');
+
+  useEffect(() => {
+    const token = readToken();
+    if (!token) return;
+    const ac = new AbortController();
+    const accept = (s: StatsSnapshot) => setStats((current) => newerSnapshot(current, s));
+    api<StatsSnapshot>('GET', '/stats', undefined, { signal: ac.signal })
+      .then((res) => accept(res.body))
+      .catch(() => undefined); // the feed below retries on its own
+    void runStatsStream({ token, signal: ac.signal, onStats: accept, onStatus: setStatus, onUnauthorized: redirectToLogin });
+    return () => ac.abort();
+  }, []);
+
+  return { stats, status };
+}

@@ -1,0 +1,81 @@
+import { readToken, redirectToLogin } from './session';
+import type { Problem } from './types';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly problem: Problem | null,
+  ) {
+    super(problemMessage(status, problem));
+    this.name = 'ApiError';
+  }
+}
+
+export function problemMessage(status: number, problem: Problem | null): string {
+  const text = problem?.detail || problem?.title;
+  if (text) return text;
+  if (status === 0) return 'The dashboard server could not be reached.';
+  return `Request failed with HTTP ${status}.`;
+}
+
+/** Field errors as "path: message" lines; the path is omitted when empty. */
+export function fieldErrors(problem: Problem | null): string[] {
+  return (problem?.errors ?? []).map((e) => (e.path ? `${e.path}: ${e.message}` : e.message));
+}
+
+export async function parseProblem(res: Response): Promise<Problem | null> {
+  const type = res.headers.get('content-type') ?? '';
+  if (!type.includes('json')) return null;
+  try {
+    const body: unknown = await res.json();
+    return body && typeof body === 'object' ? (body as Problem) : null;
+  } catch {
+    return null;
+  }
+}
+
+export interface ApiResponse<T> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+export interface ApiOptions {
+  /** Defaults to the stored session token. */
+  token?: string | null;
+  signal?: AbortSignal;
+  /** 'redirect' (default): a 401 ends the session and goes to /login. 'throw': leave it to the caller. */
+  on401?: 'redirect' | 'throw';
+}
+
+/** Calls the control plane through the dashboard's `/api/v1` pass-through. `path` starts after /api/v1. */
+export async function api<T>(method: string, path: string, body?: unknown, opts: ApiOptions = {}): Promise<ApiResponse<T>> {
+  const token = opts.token === undefined ? readToken() : opts.token;
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (token) headers.Authorization = `Bearer ${token}`;
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  let res: Response;
+  try {
+    res = await fetch(`/api/v1${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      cache: 'no-store',
+      signal: opts.signal,
+    });
+  } catch (err) {
+    if (opts.signal?.aborted) throw err;
+    throw new ApiError(0, null);
+  }
+  if (res.status === 401 && (opts.on401 ?? 'redirect') === 'redirect') redirectToLogin();
+  if (!res.ok) throw new ApiError(res.status, await parseProblem(res));
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : null) as T, headers: res.headers };
+}
+
+/** `Switchboard-Revision` of a write's answer, if present. */
+export function revisionOf(headers: Headers): number | null {
+  const raw = headers.get('switchboard-revision');
+  if (raw === null || !/^\d+$/.test(raw.trim())) return null;
+  return Number(raw.trim());
+}
