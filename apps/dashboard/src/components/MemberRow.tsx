@@ -18,7 +18,7 @@ interface RowError {
 }
 
 export function MemberRow({ row, balancerId, onChanged }: { row: MemberRowData; balancerId: string; onChanged: (change: MemberChange) => void }) {
-  const { member, state, figures: f } = row;
+  const { member, state, weight, figures: f } = row;
   const [busy, setBusy] = useState<Action | null>(null);
   const [error, setError] = useState<RowError | null>(null);
   const readOnly = useMe()?.role === 'viewer';
@@ -56,7 +56,7 @@ export function MemberRow({ row, balancerId, onChanged }: { row: MemberRowData; 
         <HealthBadge health={f?.health} />
       </td>
       <td className="num" data-testid="weight">
-        {member.weight}
+        {weight}
       </td>
       <td className="num" data-testid="open-tunnels">
         {formatCount(f?.openTunnels)}
@@ -88,8 +88,8 @@ export function MemberRow({ row, balancerId, onChanged }: { row: MemberRowData; 
             {busy === 'enable' ? 'Enabling…' : 'Enable'}
           </button>
           <WeightForm
-            key={member.weight}
-            current={member.weight}
+            key={weight}
+            current={weight}
             busy={busy === 'weight'}
             disabled={readOnly || (busy !== null && busy !== 'weight')}
             onSubmit={(weight) => run('weight', 'PATCH', path, { weight }, `Weight set to ${String(weight)}`)}

@@ -35,13 +35,16 @@ const stats = (at: string, rows: Partial<MemberStats>[]): StatsSnapshot => ({
 
 describe('buildRows', () => {
   it('takes figures and state from the feed', () => {
-    const rows = buildRows([member('m1', 'active', '2030-01-01T00:00:00Z')], stats('2030-01-01T00:00:05Z', [{ state: 'disabled', openTunnels: 3 }]));
-    expect(rows[0]).toMatchObject({ state: 'disabled', figures: { openTunnels: 3 } });
+    const rows = buildRows([member('m1', 'active', '2030-01-01T00:00:00Z')], stats('2030-01-01T00:00:05Z', [{ state: 'disabled', weight: 7, openTunnels: 3 }]));
+    expect(rows[0]).toMatchObject({ state: 'disabled', weight: 7, figures: { openTunnels: 3 } });
+    const noWeight = buildRows([member('m1', 'active', '2030-01-01T00:00:00Z')], stats('2030-01-01T00:00:05Z', [{}]));
+    expect(noWeight[0]?.weight).toBe(1);
   });
 
   it('keeps a freshly written state against an older snapshot', () => {
-    const rows = buildRows([member('m1', 'draining', '2030-01-01T00:00:10Z')], stats('2030-01-01T00:00:09Z', [{ state: 'active', openTunnels: 2 }]));
-    expect(rows[0]).toMatchObject({ state: 'draining', figures: { openTunnels: 2 } });
+    const fresh = { ...member('m1', 'draining', '2030-01-01T00:00:10Z'), weight: 50 };
+    const rows = buildRows([fresh], stats('2030-01-01T00:00:09Z', [{ state: 'active', weight: 1, openTunnels: 2 }]));
+    expect(rows[0]).toMatchObject({ state: 'draining', weight: 50, figures: { openTunnels: 2 } });
   });
 
   it('shows members the feed does not know yet, without figures', () => {

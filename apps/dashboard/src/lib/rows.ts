@@ -4,6 +4,8 @@ export interface MemberRowData {
   member: Member;
   /** State shown: the feed's, unless the member was changed after that feed snapshot was taken. */
   state: MemberState;
+  /** Weight shown, by the same rule as `state`. */
+  weight: number;
   figures: Figures | null;
 }
 
@@ -17,7 +19,8 @@ export function buildRows(members: readonly Member[], stats: StatsSnapshot | nul
     // A snapshot taken before our own PATCH landed still carries the old state; don't let it
     // flip the row back.
     const feedIsNewer = s !== undefined && !(statsAt < Date.parse(member.updatedAt));
-    return { member, state: s && feedIsNewer ? s.state : member.state, figures: s ?? null };
+    const live = s && feedIsNewer ? s : undefined;
+    return { member, state: live?.state ?? member.state, weight: live?.weight ?? member.weight, figures: s ?? null };
   });
 }
 

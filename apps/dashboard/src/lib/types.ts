@@ -52,6 +52,8 @@ export interface MemberStats extends Figures {
   memberId: string;
   url: string;
   state: MemberState;
+  /** Present on the control plane's feed; older feeds may omit it. */
+  weight?: number;
   agents: AgentFigures[];
 }
 
