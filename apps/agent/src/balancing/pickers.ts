@@ -39,9 +39,15 @@ export class SmoothWeightedRoundRobin implements MemberPicker {
   }
 }
 
-/** Open tunnels plus in-flight requests: what `bybusyness` compares (divided by weight). */
+/**
+ * Open and connecting tunnels plus in-flight requests: what `bybusyness` compares (divided by
+ * weight). Connecting tunnels count from the moment a member is chosen, as Apache counts a
+ * worker busy from assignment, so a burst of simultaneous upgrades spreads instead of piling
+ * onto the member that was idle when the burst began.
+ */
 function busyness(member: RuntimeMember): number {
-  return member.counters.openTunnels + member.counters.inflightRequests;
+  const counters = member.counters;
+  return counters.openTunnels + counters.connectingTunnels + counters.inflightRequests;
 }
 
 /**

@@ -78,6 +78,13 @@ describe('bybusyness: fewest (tunnels + requests) / weight', () => {
     for (let i = 0; i < 30; i++) selectMember(target, [])!.counters.openTunnels += 1;
     expect(target.members.map((m) => m.counters.openTunnels)).toEqual([10, 20]);
   });
+
+  it('counts tunnels still connecting as busy, so a burst of upgrades spreads', () => {
+    const target = runtimeBalancer([member('a', url(1)), member('b', url(2))], { lbMethod: 'bybusyness' });
+    target.members[0]!.counters.connectingTunnels = 2;
+    target.members[1]!.counters.openTunnels = 1;
+    expect(selectMember(target, [])?.id).toBe('b');
+  });
 });
 
 describe('member states and passive health', () => {

@@ -8,6 +8,8 @@ import type { Health } from '@switchboard/protocol';
 export class MemberCounters {
   /** WebSocket tunnels open now. */
   openTunnels = 0;
+  /** Tunnels being connected now (chosen, not yet open): busy for bybusyness, not yet in openTunnels. */
+  connectingTunnels = 0;
   /** HTTP requests being proxied now. */
   inflightRequests = 0;
   /** Times the member was chosen for a connection or request. */

@@ -22,6 +22,8 @@ class Tunnel {
   private upstream: Socket | undefined;
   /** The member whose openTunnels counts this tunnel, from open until close. */
   private openOn: RuntimeMember | undefined;
+  /** The member whose connectingTunnels counts this tunnel while it is being connected. */
+  private connectingOn: RuntimeMember | undefined;
   private lastError: Error | undefined;
   private readonly onEarlyEnd = (): void => {
     this.client.destroy();
@@ -50,6 +52,8 @@ class Tunnel {
       return;
     }
     this.tried.push(member);
+    this.connectingOn = member;
+    member.counters.connectingTunnels += 1;
     const upstream = openUpstream(member.target);
     this.upstream = upstream;
     upstream.on('error', (error) => this.onUpstreamError(upstream, member, error));
@@ -63,6 +67,7 @@ class Tunnel {
       this.client.destroy();
       return;
     }
+    this.settleConnecting();
     noteFailure(this.ctx, member, error);
     this.lastError = error;
     if (this.tried.length <= this.balancer.retries) this.attempt();
@@ -71,6 +76,7 @@ class Tunnel {
 
   private open(upstream: Socket, member: RuntimeMember): void {
     if (upstream !== this.upstream) return;
+    this.settleConnecting();
     noteConnected(this.ctx, member);
     this.openOn = member;
     const counters = member.counters;
@@ -92,12 +98,19 @@ class Tunnel {
     upstream.pipe(this.client);
   }
 
+  /** Stops counting this tunnel as connecting (it opened, failed, or the client left). */
+  private settleConnecting(): void {
+    if (this.connectingOn) this.connectingOn.counters.connectingTunnels -= 1;
+    this.connectingOn = undefined;
+  }
+
   /** The client side closed (or was destroyed by the steps above): close the member side and count the tunnel closed, once. */
   private close(): void {
     this.ctx.tunnels.delete(this.client);
     const upstream = this.upstream;
     this.upstream = undefined;
     upstream?.destroy();
+    this.settleConnecting();
     if (this.openOn) this.openOn.counters.openTunnels -= 1;
     this.openOn = undefined;
   }

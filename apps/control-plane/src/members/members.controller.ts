@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, Param, Patch, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { z } from 'zod';
@@ -55,6 +55,7 @@ export class MembersController {
   }
 
   @Post(':id/drain')
+  @HttpCode(200)
   @Auth('operator')
   async drain(@Write() ctx: WriteContext, @Param('balancerId') balancerId: string, @Param('id') id: string, @Body(new ZodPipe(drainBody)) _body: unknown, @Res({ passthrough: true }) res: Response) {
     return answerWrite(res, await this.members.drain(ctx, balancerId, id));

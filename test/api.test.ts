@@ -1,0 +1,130 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startStack, type Stack } from './support/stack';
+
+/** The REST API against a real control plane process and a real Postgres. */
+describe('REST API', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ agents: 0 });
+  });
+  afterAll(async () => stack?.stop());
+
+  const revisionOf = (headers: Headers) => Number(headers.get('switchboard-revision'));
+
+  it('creates, reads, updates and deletes balancers, members and routes, each write a new revision and audit event', async () => {
+    const created = await stack.api('POST', '/api/v1/balancers', { name: 'crud', lbMethod: 'byrequests' });
+    expect(created.status).toBe(201);
+    const r1 = revisionOf(created.headers);
+    expect(r1).toBeGreaterThan(0);
+    const id = created.body.id as string;
+
+    const member = await stack.api('POST', `/api/v1/balancers/${id}/members`, { url: 'ws://127.0.0.1:9', name: 'm1', weight: 5 });
+    expect(member.status).toBe(201);
+    expect(member.body).toMatchObject({ balancerId: id, url: 'ws://127.0.0.1:9', weight: 5, lbset: 0, state: 'active' });
+    expect(revisionOf(member.headers)).toBe(r1 + 1);
+
+    const patched = await stack.api('PATCH', `/api/v1/balancers/${id}/members/${member.body.id}`, { weight: 9, state: 'standby' });
+    expect(patched.status).toBe(200);
+    expect(patched.body).toMatchObject({ weight: 9, state: 'standby' });
+
+    const route = await stack.api('POST', '/api/v1/routes', { balancerId: id, match: { path: '/crud' }, websocket: 'only' });
+    expect(route.status).toBe(201);
+    expect(route.body).toMatchObject({ match: { type: 'prefix', path: '/crud' }, websocket: 'only', priority: 0, stripPrefix: false, enabled: true });
+
+    const renamed = await stack.api('PATCH', `/api/v1/balancers/${id}`, { lbMethod: 'bybusyness', timeouts: { tunnelIdleMs: 0 } });
+    expect(renamed.body).toMatchObject({ lbMethod: 'bybusyness', timeouts: { connectMs: 3000, tunnelIdleMs: 0 } });
+
+    const snapshot = await stack.api('GET', `/api/v1/revisions/${revisionOf(renamed.headers)}`);
+    expect(snapshot.body.config.balancers).toEqual([expect.objectContaining({ id, lbMethod: 'bybusyness', members: [expect.objectContaining({ weight: 9, state: 'standby' })] })]);
+    expect(snapshot.body.hash).toMatch(/^[0-9a-f]{64}$/);
+
+    expect((await stack.api('DELETE', `/api/v1/balancers/${id}`)).status).toBe(409);
+    expect((await stack.api('DELETE', `/api/v1/routes/${route.body.id}`)).status).toBe(200);
+    expect((await stack.api('DELETE', `/api/v1/balancers/${id}/members/${member.body.id}`)).status).toBe(200);
+    const deleted = await stack.api('DELETE', `/api/v1/balancers/${id}`);
+    expect(deleted.status).toBe(200);
+    expect((await stack.api('GET', `/api/v1/balancers/${id}`)).status).toBe(404);
+
+    const audit = await stack.api<{ action: string; revision: number }[]>('GET', '/api/v1/audit');
+    expect(audit.body.slice(0, 8).map((e) => e.action)).toEqual([
+      'balancer.delete', 'member.delete', 'route.delete', 'balancer.update', 'route.create', 'member.update', 'member.create', 'balancer.create',
+    ]);
+    expect(audit.body[0].revision).toBe(revisionOf(deleted.headers));
+  });
+
+  it('answers bad input with 400 problem+json naming every bad field, and writes nothing', async () => {
+    const before = await stack.api('GET', '/api/v1/revisions?limit=1');
+    const res = await fetch(`${stack.apiUrl}/api/v1/balancers`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${stack.adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Bad Name!', lbMethod: 'random', timeouts: { connectMs: 0 }, extra: true }),
+    });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    const problem = (await res.json()) as { status: number; errors: { path: string }[] };
+    expect(problem.status).toBe(400);
+    expect(problem.errors.map((e) => e.path).sort()).toEqual(['(body)', 'lbMethod', 'name', 'timeouts.connectMs']);
+
+    const member = await stack.api('POST', '/api/v1/balancers/nope/members', { url: 'ftp://x', weight: 500 });
+    expect(member.status).toBe(400);
+    expect(member.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['url', 'weight']);
+
+    const malformed = await stack.api('POST', '/api/v1/balancers', '{"name":');
+    expect(malformed.status).toBe(400);
+
+    expect((await stack.api('GET', '/api/v1/balancers')).body.some((b: { name: string }) => b.name.startsWith('Bad'))).toBe(false);
+    expect((await stack.api('GET', '/api/v1/revisions?limit=1')).body[0].number).toBe(before.body[0].number);
+  });
+
+  it('refuses a missing or unknown token with 401 and a viewer write with 403, writing nothing', async () => {
+    const before = (await stack.api('GET', '/api/v1/revisions?limit=1')).body[0].number;
+    const none = await fetch(`${stack.apiUrl}/api/v1/balancers`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'sneaky' }) });
+    expect(none.status).toBe(401);
+    expect(none.headers.get('content-type')).toContain('application/problem+json');
+    expect((await stack.api('GET', '/api/v1/balancers', undefined, { authorization: 'Bearer sb_wrong' })).status).toBe(401);
+
+    const viewer = await stack.api('POST', '/api/v1/tokens', { name: 'ro', role: 'viewer' });
+    expect(viewer.status).toBe(201);
+    const asViewer = await stack.api('POST', '/api/v1/balancers', { name: 'sneaky' }, { authorization: `Bearer ${viewer.body.token}` });
+    expect(asViewer.status).toBe(403);
+    expect((await stack.api('GET', '/api/v1/balancers', undefined, { authorization: `Bearer ${viewer.body.token}` })).status).toBe(200);
+
+    expect((await stack.api('GET', '/api/v1/balancers')).body.some((b: { name: string }) => b.name === 'sneaky')).toBe(false);
+    expect((await stack.api('GET', '/api/v1/revisions?limit=1')).body[0].number).toBe(before);
+  });
+
+  it('lets an operator change member state and weight but not its URL', async () => {
+    const b = await stack.api('POST', '/api/v1/balancers', { name: 'ops' });
+    const m = await stack.api('POST', `/api/v1/balancers/${b.body.id}/members`, { url: 'http://127.0.0.1:9' });
+    const operator = await stack.api('POST', '/api/v1/tokens', { name: 'op', role: 'operator' });
+    const auth = { authorization: `Bearer ${operator.body.token}` };
+    const path = `/api/v1/balancers/${b.body.id}/members/${m.body.id}`;
+    expect((await stack.api('POST', `${path}/drain`, {}, auth)).body.state).toBe('draining');
+    expect((await stack.api('PATCH', path, { weight: 3 }, auth)).body.weight).toBe(3);
+    expect((await stack.api('PATCH', path, { url: 'http://127.0.0.1:10' }, auth)).status).toBe(403);
+  });
+
+  it('refuses a write whose If-Match names a stale revision with 412', async () => {
+    const current = (await stack.api('GET', '/api/v1/revisions?limit=1')).body[0].number as number;
+    const stale = await stack.api('POST', '/api/v1/balancers', { name: 'late' }, { 'if-match': String(current - 1) });
+    expect(stale.status).toBe(412);
+    const fresh = await stack.api('POST', '/api/v1/balancers', { name: 'late' }, { 'if-match': String(current) });
+    expect(fresh.status).toBe(201);
+    expect(revisionOf(fresh.headers)).toBe(current + 1);
+  });
+
+  it('refuses a duplicate balancer name with 409', async () => {
+    await stack.api('POST', '/api/v1/balancers', { name: 'twice' });
+    const again = await stack.api('POST', '/api/v1/balancers', { name: 'twice' });
+    expect(again.status).toBe(409);
+    expect(again.body.errors).toEqual([{ path: 'name', message: 'is already taken' }]);
+  });
+
+  it('serves the OpenAPI document, liveness, readiness and metrics', async () => {
+    const doc = (await (await fetch(`${stack.apiUrl}/api/openapi.json`)).json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/balancers', '/api/v1/balancers/{balancerId}/members/{id}/drain', '/api/v1/stats']));
+    expect((await fetch(`${stack.apiUrl}/healthz`)).status).toBe(200);
+    expect((await fetch(`${stack.apiUrl}/readyz`)).status).toBe(200);
+    expect(await (await fetch(`${stack.apiUrl}/metrics`)).text()).toContain('switchboard_agents_connected');
+  });
+});
