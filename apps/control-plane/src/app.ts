@@ -24,7 +24,6 @@ export async function createApp(env: Env, databaseUrl: string): Promise<INestApp
     res.setHeader('X-Request-Id', req.header('x-request-id') ?? randomUUID());
     next();
   });
-  app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(app, new DocumentBuilder().setTitle('Switchboard').setVersion('1').addBearerAuth().build());
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/openapi.json', useGlobalPrefix: false });
   await app.get(RevisionsService).ensureInitial();

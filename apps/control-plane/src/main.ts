@@ -22,6 +22,8 @@ async function main(): Promise<void> {
   await app.listen(env.SWITCHBOARD_CONTROL_PORT, env.SWITCHBOARD_CONTROL_HOST);
   const address = app.getHttpServer().address() as { port: number };
   process.stdout.write(`${JSON.stringify({ msg: 'listening', port: address.port, migrationsApplied: applied, embeddedPostgres: embedded !== null, dataDir: embedded ? join(resolve(env.SWITCHBOARD_DATA_DIR), 'postgres') : undefined })}\n`);
+  // One shutdown path (not Nest's shutdown hooks, which re-raise the signal before the embedded
+  // Postgres has stopped): close agents' channels and HTTP, then Postgres, then exit 0.
   const stop = async () => {
     await app.close();
     await embedded?.stop();
