@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { agentMessage, describeIssues, hashConfig, snapshotConfig, type SnapshotConfig } from './index';
+
+const config = (): SnapshotConfig => ({
+  balancers: [
+    {
+      id: 'b1',
+      name: 'chat',
+      lbMethod: 'bybusyness',
+      timeouts: { connectMs: 3000, tunnelIdleMs: 0 },
+      failover: { retries: 2 },
+      members: [{ id: 'm1', url: 'ws://10.0.0.1:9000', name: null, weight: 1, lbset: 0, state: 'active' }],
+    },
+  ],
+  routes: [{ id: 'r1', balancerId: 'b1', priority: 0, host: null, match: { type: 'prefix', path: '/chat' }, websocket: 'any', stripPrefix: false, enabled: true }],
+});
+
+describe('snapshotConfig', () => {
+  it('accepts a consistent configuration', () => {
+    expect(snapshotConfig.safeParse(config()).success).toBe(true);
+  });
+
+  it('names routes to unknown balancers and duplicate ids and names', () => {
+    const bad = config();
+    bad.balancers.push({ ...bad.balancers[0], id: 'b2', members: [{ ...bad.balancers[0].members[0] }] });
+    bad.routes.push({ ...bad.routes[0], id: 'r1', balancerId: 'nope' });
+    const result = snapshotConfig.safeParse(bad);
+    expect(result.success).toBe(false);
+    expect(describeIssues(result.error!)).toBe(
+      'balancers.1.name: duplicate balancer name chat; balancers.1.members.0.id: duplicate member id m1; routes.1.id: duplicate route id r1; routes.1.balancerId: unknown balancer nope',
+    );
+  });
+
+  it('refuses member URLs that are not absolute http(s)/ws(s) URLs, weights outside 1–100 and unknown states', () => {
+    const bad = config();
+    Object.assign(bad.balancers[0].members[0], { url: 'ftp://x', weight: 0, state: 'sleeping' });
+    const paths = snapshotConfig.safeParse(bad).error!.issues.map((i) => i.path.join('.'));
+    expect(paths).toEqual(['balancers.0.members.0.url', 'balancers.0.members.0.weight', 'balancers.0.members.0.state']);
+  });
+});
+
+describe('hashConfig', () => {
+  it('is the same for the same configuration whatever the key order, and changes with any value', () => {
+    const a = config();
+    const reverseKeys = (v: unknown): unknown =>
+      Array.isArray(v) ? v.map(reverseKeys) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).reverse().map(([k, x]) => [k, reverseKeys(x)])) : v;
+    const reordered = reverseKeys(a) as SnapshotConfig;
+    expect(JSON.stringify(reordered)).not.toBe(JSON.stringify(a));
+    expect(hashConfig(reordered)).toBe(hashConfig(a));
+    const drained = config();
+    drained.balancers[0].members[0].state = 'draining';
+    expect(hashConfig(drained)).not.toBe(hashConfig(a));
+    expect(hashConfig(a)).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
+
+describe('agentMessage', () => {
+  it('validates each control message by its type', () => {
+    expect(agentMessage.safeParse({ type: 'ack', revision: 3, hash: 'h' }).success).toBe(true);
+    expect(agentMessage.safeParse({ type: 'stats', revision: 3, members: [{ memberId: 'm' }] }).success).toBe(false);
+    expect(agentMessage.safeParse({ type: 'bogus' }).success).toBe(false);
+  });
+});
