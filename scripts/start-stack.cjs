@@ -78,6 +78,19 @@ async function seedDemo(token) {
   await api(token, 'POST', '/routes', { balancerId: chat.id, match: { type: 'prefix', path: '/chat' } });
 }
 
+/** The local agent's token: the one kept in the data dir while the API still knows it, else a new one. */
+async function agentToken(token) {
+  const file = path.join(dataDir, 'agent-token.json');
+  if (fs.existsSync(file)) {
+    const kept = JSON.parse(fs.readFileSync(file, 'utf8'));
+    const known = await api(token, 'GET', '/agent-tokens');
+    if (known.some((t) => t.id === kept.id && !t.revokedAt)) return kept.token;
+  }
+  const created = await api(token, 'POST', '/agent-tokens', { name: 'local-agent' });
+  fs.writeFileSync(file, JSON.stringify({ id: created.id, token: created.token }), { mode: 0o600 });
+  return created.token;
+}
+
 async function stop(code = 0) {
   if (stopping) return;
   stopping = true;
@@ -102,10 +115,9 @@ async function main() {
   await start('chat-b', [demo], { DEMO_NAME: 'chat-b', PORT: String(ports.demo[1]) }, listening);
   await start('control-plane', ['dist/control-plane/apps/control-plane/src/main.js'], { SWITCHBOARD_DATA_DIR: dataDir, SWITCHBOARD_ADMIN_TOKEN: token, SWITCHBOARD_CONTROL_PORT: String(ports.control) }, listening);
   await seedDemo(token);
-  const agentToken = await api(token, 'POST', '/agent-tokens', { name: 'local-agent' });
   await start('agent', ['dist/agent/apps/agent/src/main.js'], {
     SWITCHBOARD_CONTROL_URL: `ws://127.0.0.1:${ports.control}`,
-    SWITCHBOARD_AGENT_TOKEN: agentToken.token,
+    SWITCHBOARD_AGENT_TOKEN: await agentToken(token),
     SWITCHBOARD_AGENT_NAME: env.SWITCHBOARD_AGENT_NAME ?? 'local-agent',
     SWITCHBOARD_LISTEN: ports.agent,
     SWITCHBOARD_ADMIN_LISTEN: ports.agentAdmin,
