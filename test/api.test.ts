@@ -113,6 +113,19 @@ describe('REST API', () => {
     expect(revisionOf(fresh.headers)).toBe(current + 1);
   });
 
+  it('stores the balancing policy (lbmethod, sticky cookie, hash key, slow start) and names bad policy fields', async () => {
+    const created = await stack.api('POST', '/api/v1/balancers', { name: 'policy', lbMethod: 'hash', hash: { source: 'header', name: 'X-User' }, sticky: { mode: 'cookie' }, slowStartMs: 30000 });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ lbMethod: 'hash', hash: { source: 'header', name: 'X-User' }, sticky: { mode: 'cookie', name: 'SWITCHBOARD_ROUTE' }, slowStartMs: 30000 });
+    const snapshot = await stack.api('GET', `/api/v1/revisions/${revisionOf(created.headers)}`);
+    expect(snapshot.body.config.balancers.find((b: { name: string }) => b.name === 'policy')).toMatchObject({ hash: { source: 'header', name: 'X-User' }, sticky: { mode: 'cookie', name: 'SWITCHBOARD_ROUTE' }, slowStartMs: 30000 });
+
+    const bad = await stack.api('PATCH', `/api/v1/balancers/${created.body.id}`, { lbMethod: 'leastconn', hash: { source: 'cookie' }, sticky: { mode: 'cookie', name: 'bad name' }, slowStartMs: -1 });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['hash.name', 'lbMethod', 'slowStartMs', 'sticky.name']);
+    expect((await stack.api('GET', `/api/v1/balancers/${created.body.id}`)).body).toMatchObject({ lbMethod: 'hash', slowStartMs: 30000 });
+  });
+
   it('refuses a duplicate balancer name with 409', async () => {
     await stack.api('POST', '/api/v1/balancers', { name: 'twice' });
     const again = await stack.api('POST', '/api/v1/balancers', { name: 'twice' });

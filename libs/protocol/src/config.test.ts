@@ -7,6 +7,9 @@ const config = (): SnapshotConfig => ({
       id: 'b1',
       name: 'chat',
       lbMethod: 'bybusyness',
+      sticky: { mode: 'none', name: null },
+      hash: { source: 'ip', name: null },
+      slowStartMs: 0,
       timeouts: { connectMs: 3000, tunnelIdleMs: 0 },
       failover: { retries: 2 },
       members: [{ id: 'm1', url: 'ws://10.0.0.1:9000', name: null, weight: 1, lbset: 0, state: 'active' }],
@@ -36,6 +39,22 @@ describe('snapshotConfig', () => {
     Object.assign(bad.balancers[0].members[0], { url: 'ftp://x', weight: 0, state: 'sleeping' });
     const paths = snapshotConfig.safeParse(bad).error!.issues.map((i) => i.path.join('.'));
     expect(paths).toEqual(['balancers.0.members.0.url', 'balancers.0.members.0.weight', 'balancers.0.members.0.state']);
+  });
+});
+
+describe('balancer policy', () => {
+  it('requires a cookie name for cookie stickiness and a name for header or cookie hash keys', () => {
+    const bad = config();
+    bad.balancers[0].sticky = { mode: 'cookie', name: null };
+    bad.balancers[0].hash = { source: 'header', name: null };
+    const issues = snapshotConfig.safeParse(bad).error!.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    expect(issues).toEqual(['balancers.0.sticky.name: is required when mode is cookie', 'balancers.0.hash.name: is required when source is header']);
+  });
+
+  it('refuses cookie names that are not HTTP tokens', () => {
+    const bad = config();
+    bad.balancers[0].sticky = { mode: 'cookie', name: 'bad name;' };
+    expect(snapshotConfig.safeParse(bad).error!.issues[0].path.join('.')).toBe('balancers.0.sticky.name');
   });
 });
 

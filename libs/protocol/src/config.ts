@@ -10,8 +10,15 @@ export const balancerName = z
  * - `byrequests`: smooth weighted round robin (as NGINX's default and Apache's lbmethod=byrequests).
  * - `bybusyness`: fewest open tunnels plus in-flight requests divided by weight
  *   (as Apache's lbmethod=bybusyness, HAProxy's `balance leastconn`).
+ * - `bytraffic`: fewest recent bytes (both directions, decaying with a 10 s half-life) divided by
+ *   weight (as Apache's lbmethod=bytraffic, which does not decay).
+ * - `p2c`: power of two choices: two random usable members, the less busy one by open tunnels
+ *   plus in-flight requests divided by weight (as NGINX's `random two least_conn`).
+ * - `hash`: weighted rendezvous hash of the key named by the balancer's `hash` setting (client IP,
+ *   a header or a cookie), so adding or removing one member moves only about 1/N of keys
+ *   (as HAProxy's `balance hdr()` / `source` with `hash-type consistent`).
  */
-export const lbMethod = z.enum(['byrequests', 'bybusyness']);
+export const lbMethod = z.enum(['byrequests', 'bybusyness', 'bytraffic', 'p2c', 'hash']);
 export type LbMethod = z.infer<typeof lbMethod>;
 
 /**
@@ -60,16 +67,49 @@ export const snapshotMember = z.object({
   name: z.string().max(200).nullable(),
   /** Load factor 1–100 (Apache's loadfactor, HAProxy's weight). */
   weight: z.number().int().min(1).max(100),
-  /** Tier 0–99 (Apache's lbset); stored now, honoured by the agent from issue 3 on. */
+  /** Tier 0–99 (Apache's lbset): members of a higher lbset are used only when no member of a lower one is usable. */
   lbset: z.number().int().min(0).max(99),
   state: memberState,
 });
 export type SnapshotMember = z.infer<typeof snapshotMember>;
 
+/** Cookie and header names: an HTTP token (RFC 9110), at most 128 characters. */
+export const httpToken = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}$/, 'must be an HTTP token (letters, digits and !#$%&\'*+.^_`|~-)');
+
+/**
+ * Sticky sessions. `cookie`: the agent sets cookie `name` on HTTP answers naming the member that
+ * served them and sends later requests and upgrades carrying it to that member (Apache's
+ * stickysession, HAProxy's `cookie … insert`), so SockJS/socket.io long-polling followed by an
+ * upgrade lands on one member. A `draining` member still takes requests bound to it; a
+ * `disabled` or down one does not (Apache's N and D).
+ */
+export const sticky = z
+  .object({ mode: z.enum(['none', 'cookie']), name: httpToken.nullable() })
+  .superRefine((value, ctx) => {
+    if (value.mode === 'cookie' && !value.name) ctx.addIssue({ code: 'custom', path: ['name'], message: 'is required when mode is cookie' });
+  });
+export type Sticky = z.infer<typeof sticky>;
+export const DEFAULT_STICKY: Sticky = { mode: 'none', name: null };
+/** Cookie name used when an operator turns on cookie stickiness without naming one. */
+export const DEFAULT_STICKY_COOKIE = 'SWITCHBOARD_ROUTE';
+
+/** Key of lbmethod `hash`: the client IP, or the value of header or cookie `name` (client IP when absent). */
+export const hashKey = z
+  .object({ source: z.enum(['ip', 'header', 'cookie']), name: httpToken.nullable() })
+  .superRefine((value, ctx) => {
+    if (value.source !== 'ip' && !value.name) ctx.addIssue({ code: 'custom', path: ['name'], message: `is required when source is ${value.source}` });
+  });
+export type HashKey = z.infer<typeof hashKey>;
+export const DEFAULT_HASH_KEY: HashKey = { source: 'ip', name: null };
+
 export const snapshotBalancer = z.object({
   id: z.string().min(1),
   name: balancerName,
   lbMethod,
+  sticky,
+  hash: hashKey,
+  /** A member's weight ramps up linearly over this long after it becomes usable or is added (ms); 0 = at once (HAProxy's `slowstart`). */
+  slowStartMs: z.number().int().min(0).max(3_600_000),
   timeouts,
   failover,
   members: z.array(snapshotMember),

@@ -1,10 +1,40 @@
-import { balancerName, DEFAULT_FAILOVER, DEFAULT_TIMEOUTS, failover, lbMethod, timeouts } from '@switchboard/protocol';
+import {
+  balancerName,
+  DEFAULT_FAILOVER,
+  DEFAULT_HASH_KEY,
+  DEFAULT_STICKY,
+  DEFAULT_STICKY_COOKIE,
+  DEFAULT_TIMEOUTS,
+  failover,
+  hashKey,
+  lbMethod,
+  snapshotBalancer,
+  sticky,
+  timeouts,
+  type HashKey,
+  type Sticky,
+} from '@switchboard/protocol';
 import { z } from 'zod';
+import type { Balancer as BalancerRow } from '../generated/prisma/client';
+
+/** `sticky` as sent: `{ mode: "cookie" }` alone names the cookie SWITCHBOARD_ROUTE. */
+const stickyInput = z
+  .strictObject({ mode: sticky.shape.mode, name: sticky.shape.name.optional() })
+  .transform((s): Sticky => ({ mode: s.mode, name: s.mode === 'cookie' ? (s.name ?? DEFAULT_STICKY_COOKIE) : null }));
+
+/** `hash` as sent: `name` is required for header and cookie sources. */
+const hashInput = z
+  .strictObject({ source: hashKey.shape.source, name: hashKey.shape.name.optional() })
+  .transform((h) => ({ source: h.source, name: h.source === 'ip' ? null : (h.name ?? null) }))
+  .pipe(hashKey);
 
 /** POST /api/v1/balancers body. Unknown fields are refused so a typo is not silently ignored. */
 export const createBalancerBody = z.strictObject({
   name: balancerName,
   lbMethod: lbMethod.default('byrequests'),
+  sticky: stickyInput.default(DEFAULT_STICKY),
+  hash: hashInput.default(DEFAULT_HASH_KEY),
+  slowStartMs: snapshotBalancer.shape.slowStartMs.default(0),
   timeouts: timeouts.partial().strict().default({}).transform((t) => ({ ...DEFAULT_TIMEOUTS, ...t })),
   failover: failover.partial().strict().default({}).transform((f) => ({ ...DEFAULT_FAILOVER, ...f })),
 });
@@ -14,6 +44,9 @@ export type CreateBalancerBody = z.infer<typeof createBalancerBody>;
 export const updateBalancerBody = z.strictObject({
   name: balancerName.optional(),
   lbMethod: lbMethod.optional(),
+  sticky: stickyInput.optional(),
+  hash: hashInput.optional(),
+  slowStartMs: snapshotBalancer.shape.slowStartMs.optional(),
   timeouts: timeouts.partial().strict().optional(),
   failover: failover.partial().strict().optional(),
 });
@@ -24,17 +57,34 @@ export interface BalancerDto {
   id: string;
   name: string;
   lbMethod: string;
+  sticky: Sticky;
+  hash: HashKey;
+  slowStartMs: number;
   timeouts: { connectMs: number; tunnelIdleMs: number };
   failover: { retries: number };
   createdAt: Date;
   updatedAt: Date;
 }
 
-export function toBalancerDto(row: { id: string; name: string; lbMethod: string; connectMs: number; tunnelIdleMs: number; retries: number; createdAt: Date; updatedAt: Date }): BalancerDto {
+/** The Balancer columns of a body's policy fields (undefined fields stay unchanged). */
+export function policyColumns(body: Pick<UpdateBalancerBody, 'sticky' | 'hash' | 'slowStartMs'>) {
+  return {
+    stickyMode: body.sticky?.mode,
+    stickyName: body.sticky ? body.sticky.name : undefined,
+    hashSource: body.hash?.source,
+    hashName: body.hash ? body.hash.name : undefined,
+    slowStartMs: body.slowStartMs,
+  };
+}
+
+export function toBalancerDto(row: BalancerRow): BalancerDto {
   return {
     id: row.id,
     name: row.name,
     lbMethod: row.lbMethod,
+    sticky: { mode: row.stickyMode as Sticky['mode'], name: row.stickyName },
+    hash: { source: row.hashSource as HashKey['source'], name: row.hashName },
+    slowStartMs: row.slowStartMs,
     timeouts: { connectMs: row.connectMs, tunnelIdleMs: row.tunnelIdleMs },
     failover: { retries: row.retries },
     createdAt: row.createdAt,

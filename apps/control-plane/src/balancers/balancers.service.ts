@@ -3,7 +3,7 @@ import { Problem } from '../common/problem';
 import type { WriteContext } from '../common/write';
 import { PrismaService, type Tx } from '../database/prisma.service';
 import { RevisionsService } from '../revisions/revisions.service';
-import { toBalancerDto, type BalancerDto, type CreateBalancerBody, type UpdateBalancerBody } from './balancer.dto';
+import { policyColumns, toBalancerDto, type BalancerDto, type CreateBalancerBody, type UpdateBalancerBody } from './balancer.dto';
 
 /** Balancers: reads, and writes that each make a revision. */
 @Injectable()
@@ -28,7 +28,14 @@ export class BalancersService {
     return this.revisions.write({ ...ctx, action: 'balancer.create' }, async (tx) => {
       await assertNameFree(tx, body.name);
       const row = await tx.balancer.create({
-        data: { name: body.name, lbMethod: body.lbMethod, connectMs: body.timeouts.connectMs, tunnelIdleMs: body.timeouts.tunnelIdleMs, retries: body.failover.retries },
+        data: {
+          name: body.name,
+          lbMethod: body.lbMethod,
+          ...policyColumns(body),
+          connectMs: body.timeouts.connectMs,
+          tunnelIdleMs: body.timeouts.tunnelIdleMs,
+          retries: body.failover.retries,
+        },
       });
       const dto = toBalancerDto(row);
       return { result: dto, target: `balancer:${row.id}`, before: null, after: dto };
@@ -45,6 +52,7 @@ export class BalancersService {
         data: {
           name: body.name,
           lbMethod: body.lbMethod,
+          ...policyColumns(body),
           connectMs: body.timeouts?.connectMs,
           tunnelIdleMs: body.timeouts?.tunnelIdleMs,
           retries: body.failover?.retries,

@@ -1,10 +1,10 @@
-import { hashConfig, lbMethod, memberState, routeWebsocket, snapshotConfig, type SnapshotConfig } from '@switchboard/protocol';
+import { hashConfig, snapshotConfig, type SnapshotConfig } from '@switchboard/protocol';
 import type { Tx } from '../database/prisma.service';
 import { Problem } from '../common/problem';
 
 /**
  * Reads the whole configuration inside `tx` and returns it as the agents' snapshot config with
- * its hash. Members and routes are ordered by creation so equal data hashes equally.
+ * its hash. Stored strings (lbMethod, state, …) are checked by the protocol schema here, once. Members and routes are ordered by creation so equal data hashes equally.
  * @throws Problem `conflict` when the result would fail the protocol's consistency check.
  */
 export async function buildSnapshot(tx: Tx): Promise<{ config: SnapshotConfig; hash: string }> {
@@ -14,18 +14,21 @@ export async function buildSnapshot(tx: Tx): Promise<{ config: SnapshotConfig; h
     balancers: balancers.map((b) => ({
       id: b.id,
       name: b.name,
-      lbMethod: lbMethod.parse(b.lbMethod),
+      lbMethod: b.lbMethod,
+      sticky: { mode: b.stickyMode, name: b.stickyName },
+      hash: { source: b.hashSource, name: b.hashName },
+      slowStartMs: b.slowStartMs,
       timeouts: { connectMs: b.connectMs, tunnelIdleMs: b.tunnelIdleMs },
       failover: { retries: b.retries },
-      members: b.members.map((m) => ({ id: m.id, url: m.url, name: m.name, weight: m.weight, lbset: m.lbset, state: memberState.parse(m.state) })),
+      members: b.members.map((m) => ({ id: m.id, url: m.url, name: m.name, weight: m.weight, lbset: m.lbset, state: m.state })),
     })),
     routes: routes.map((r) => ({
       id: r.id,
       balancerId: r.balancerId,
       priority: r.priority,
       host: r.host,
-      match: { type: r.matchType as 'prefix' | 'exact', path: r.matchPath },
-      websocket: routeWebsocket.parse(r.websocket),
+      match: { type: r.matchType, path: r.matchPath },
+      websocket: r.websocket,
       stripPrefix: r.stripPrefix,
       enabled: r.enabled,
     })),
