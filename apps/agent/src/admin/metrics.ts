@@ -10,7 +10,8 @@ export interface ControlStatus {
   readonly invalidMessages: number;
 }
 
-type MemberField = Exclude<keyof MemberCounters, 'health' | 'markConnected' | 'markFailure'>;
+/** The numeric fields of MemberCounters. */
+type MemberField = { [K in keyof MemberCounters]: MemberCounters[K] extends number ? K : never }[keyof MemberCounters];
 
 const MEMBER_LABELS = ['balancer', 'member'] as const;
 const HEALTH_STATES = ['up', 'down', 'unknown'] as const;

@@ -1,31 +1,84 @@
+import type { MemberState } from '@switchboard/protocol';
 import type { RuntimeBalancer, RuntimeMember } from '../config/runtime';
-import type { MemberFilter } from './pickers';
 
 /**
- * Eligibility tiers for new connections, tried in order: active members not seen down, then
+ * A member's weight under slow start (HAProxy's `slowstart`): from weight/10 when it became
+ * usable (`usableSince`) rising linearly to the full weight `slowStartMs` later; the full weight
+ * when slow start is off or over.
+ */
+export function effectiveWeight(member: RuntimeMember, slowStartMs: number, now: number): number {
+  const elapsed = now - member.counters.usableSince;
+  if (slowStartMs <= 0 || elapsed >= slowStartMs) return member.weight;
+  return member.weight * (0.1 + (0.9 * Math.max(0, elapsed)) / slowStartMs);
+}
+
+/**
+ * Eligibility passes for new connections, tried in order: active members not seen down, then
  * standby members (Apache's hot standby) not seen down, then — when every usable one failed —
  * active and finally standby members seen down, so a recovered member is found again.
- * `draining` and `disabled` members never get new connections.
+ * `draining` and `disabled` members never get new connections (except sticky ones, see selectMember).
  */
-const TIERS: readonly MemberFilter[] = [
-  (member) => member.state === 'active' && member.counters.health !== 'down',
-  (member) => member.state === 'standby' && member.counters.health !== 'down',
-  (member) => member.state === 'active',
-  (member) => member.state === 'standby',
+const PASSES: readonly { readonly state: MemberState; readonly down: boolean }[] = [
+  { state: 'active', down: false },
+  { state: 'standby', down: false },
+  { state: 'active', down: true },
+  { state: 'standby', down: true },
 ];
 
 /**
- * Chooses the member for a new connection or request with the balancer's lbmethod, skipping
- * the members already `tried` for it, and counts the election. Returns undefined when no
- * member is eligible.
+ * Fills the balancer's candidates with the members of one pass not tried yet, keeping only the
+ * lowest lbset among them (Apache's lbset: a higher tier only when no member of a lower one is
+ * usable), with their effective weights. Returns the count.
  */
-export function selectMember(balancer: RuntimeBalancer, tried: readonly RuntimeMember[]): RuntimeMember | undefined {
-  for (const tier of TIERS) {
-    const member = balancer.picker.pick(tier, tried);
-    if (member) {
-      member.counters.elected += 1;
-      return member;
+function collect(balancer: RuntimeBalancer, state: MemberState, down: boolean, tried: readonly RuntimeMember[], now: number): number {
+  const { members, candidates, slowStartMs } = balancer;
+  const { index, weight } = candidates;
+  let count = 0;
+  let lowest = Infinity;
+  for (let i = 0; i < members.length; i++) {
+    const member = members[i];
+    if (member.state !== state || member.lbset > lowest) continue;
+    if (!down && member.counters.health === 'down') continue;
+    if (tried.length > 0 && tried.includes(member)) continue;
+    if (member.lbset < lowest) {
+      lowest = member.lbset;
+      count = 0;
     }
+    index[count] = i;
+    weight[count] = slowStartMs > 0 ? effectiveWeight(member, slowStartMs, now) : member.weight;
+    count += 1;
+  }
+  return count;
+}
+
+/** A sticky request keeps its member while it is not disabled and not seen down (a draining one still takes it, Apache's N). */
+function stickyUsable(member: RuntimeMember, tried: readonly RuntimeMember[]): boolean {
+  return member.state !== 'disabled' && member.counters.health !== 'down' && !tried.includes(member);
+}
+
+/**
+ * Chooses the member for a new connection or request and counts the election, skipping the
+ * members already `tried` for it: the `sticky` member (named by the request's sticky cookie)
+ * when it may take it, else the balancer's lbmethod among the first pass (see PASSES) that has
+ * candidates, restricted to its lowest lbset. `key` is the request's key for lbmethod `hash`.
+ * Returns undefined when no member is eligible. Allocates nothing.
+ */
+export function selectMember(balancer: RuntimeBalancer, tried: readonly RuntimeMember[], key = '', sticky?: RuntimeMember): RuntimeMember | undefined {
+  if (sticky !== undefined && stickyUsable(sticky, tried)) {
+    sticky.counters.elected += 1;
+    return sticky;
+  }
+  const now = balancer.usesClock ? balancer.clock() : 0;
+  for (const pass of PASSES) {
+    const count = collect(balancer, pass.state, pass.down, tried, now);
+    if (count === 0) continue;
+    const candidates = balancer.candidates;
+    candidates.count = count;
+    candidates.now = now;
+    candidates.key = key;
+    const member = balancer.members[balancer.picker.pick(candidates)];
+    member.counters.elected += 1;
+    return member;
   }
   return undefined;
 }

@@ -1,5 +1,8 @@
+import { createHash } from 'node:crypto';
 import type { SnapshotBalancer, SnapshotConfig, SnapshotMember } from '@switchboard/protocol';
-import { createPicker } from '../balancing/pickers';
+import { createCandidates, createPicker } from '../balancing/pickers';
+import type { PickerOptions } from '../balancing/pickers';
+import { hashString } from '../balancing/rendezvous';
 import { compileRoutes } from '../routing/routes';
 import type { CounterRegistry } from './member-counters';
 import type { RuntimeBalancer, RuntimeConfig, RuntimeMember, UpstreamTarget } from './runtime';
@@ -16,20 +19,39 @@ export function upstreamTarget(memberUrl: string): UpstreamTarget {
   };
 }
 
-function compileMember(member: SnapshotMember, balancerId: string, counters: CounterRegistry): RuntimeMember {
+/** The sticky cookie value naming a member: the first 12 hex digits of sha1(member id), stable across snapshots and agents, opaque to clients. */
+export function routeToken(memberId: string): string {
+  return createHash('sha1').update(memberId).digest('hex').slice(0, 12);
+}
+
+/** What compileConfig needs besides the configuration. */
+export interface CompileOptions extends PickerOptions {
+  /** The runtime served until now (undefined for the first configuration the agent loads): members it lacked, or had draining or disabled, start slow start now. */
+  readonly previous?: RuntimeConfig;
+}
+
+function compileMember(member: SnapshotMember, index: number, balancer: SnapshotBalancer, counters: CounterRegistry): RuntimeMember {
+  const cookie = balancer.sticky.mode === 'cookie' ? balancer.sticky.name : null;
+  const token = cookie === null ? '' : routeToken(member.id);
   return {
     id: member.id,
-    balancerId,
+    balancerId: balancer.id,
     url: member.url,
+    index,
     weight: member.weight,
+    lbset: member.lbset,
     state: member.state,
     target: upstreamTarget(member.url),
     counters: counters.countersFor(member.id),
+    routeToken: token,
+    setCookie: cookie === null ? '' : `${cookie}=${token}; Path=/; HttpOnly; SameSite=Lax`,
+    hashSeed: hashString(member.id),
   };
 }
 
-function compileBalancer(balancer: SnapshotBalancer, counters: CounterRegistry): RuntimeBalancer {
-  const members = balancer.members.map((member) => compileMember(member, balancer.id, counters));
+function compileBalancer(balancer: SnapshotBalancer, counters: CounterRegistry, options: PickerOptions): RuntimeBalancer {
+  const members = balancer.members.map((member, index) => compileMember(member, index, balancer, counters));
+  const hashKey = balancer.hash.source === 'header' && balancer.hash.name ? { source: 'header' as const, name: balancer.hash.name.toLowerCase() } : balancer.hash;
   return {
     id: balancer.id,
     name: balancer.name,
@@ -37,16 +59,41 @@ function compileBalancer(balancer: SnapshotBalancer, counters: CounterRegistry):
     timeouts: balancer.timeouts,
     retries: balancer.failover.retries,
     members,
-    picker: createPicker(balancer.lbMethod, members),
+    picker: createPicker(balancer.lbMethod, members, options),
+    slowStartMs: balancer.slowStartMs,
+    stickyCookie: balancer.sticky.mode === 'cookie' ? balancer.sticky.name : null,
+    byRouteToken: new Map(balancer.sticky.mode === 'cookie' ? members.map((member) => [member.routeToken, member]) : []),
+    hashKey,
+    usesClock: balancer.slowStartMs > 0 || balancer.lbMethod === 'bytraffic',
+    clock: counters.clock,
+    candidates: createCandidates(members.length),
   };
+}
+
+/**
+ * Starts slow start (MemberCounters.usableSince) for the members that become usable with this
+ * configuration: added (absent from `previous`), or active now after draining or disabled.
+ * Nothing for the first configuration loaded: its members start at full weight.
+ */
+function markNewlyUsable(balancers: readonly RuntimeBalancer[], previous: RuntimeConfig | undefined, now: number): void {
+  if (!previous) return;
+  const before = new Map<string, RuntimeMember>();
+  for (const balancer of previous.balancers) for (const member of balancer.members) before.set(member.id, member);
+  for (const balancer of balancers) {
+    for (const member of balancer.members) {
+      const old = before.get(member.id);
+      if (!old || (member.state === 'active' && (old.state === 'draining' || old.state === 'disabled'))) member.counters.usableSince = now;
+    }
+  }
 }
 
 /**
  * Compiles a validated configuration into what the proxy reads per request: balancers with
  * fresh picker state, members bound to their (surviving) counters, routes in match order.
  */
-export function compileConfig(config: SnapshotConfig, counters: CounterRegistry): RuntimeConfig {
-  const balancers = config.balancers.map((balancer) => compileBalancer(balancer, counters));
+export function compileConfig(config: SnapshotConfig, counters: CounterRegistry, options: CompileOptions = {}): RuntimeConfig {
+  const balancers = config.balancers.map((balancer) => compileBalancer(balancer, counters, options));
+  markNewlyUsable(balancers, options.previous, counters.clock());
   const byId = new Map(balancers.map((balancer) => [balancer.id, balancer]));
   return { balancers, routes: compileRoutes(config.routes, (id) => byId.get(id)) };
 }

@@ -75,7 +75,7 @@ export class ConfigState {
       this.applied = { ...previous, revision, source };
       return { result: 'unchanged', revision, hash };
     }
-    const runtime = compileConfig(config, this.counters);
+    const runtime = compileConfig(config, this.counters, { previous: previous?.runtime });
     this.applied = { revision, hash, config, rawConfig: verified.rawConfig, runtime, appliedAt: new Date(), source };
     return { result: 'applied', revision, hash };
   }

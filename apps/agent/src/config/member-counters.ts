@@ -1,5 +1,12 @@
 import type { Health } from '@switchboard/protocol';
 
+/** A monotonic clock in milliseconds (performance.now in production; tests pass a fake one). */
+export type Clock = () => number;
+export const monotonicClock: Clock = () => performance.now();
+
+/** Half-life of the recent traffic `bytraffic` compares, in milliseconds. */
+export const TRAFFIC_HALF_LIFE_MS = 10_000;
+
 /**
  * Live figures of one member on this agent. Counters (elected, bytes, failures) are cumulative
  * since the process started; gauges (openTunnels, inflightRequests) are what is open now.
@@ -21,12 +28,43 @@ export class MemberCounters {
   /** Failed attempts to connect to the member. */
   failures = 0;
   health: Health = 'unknown';
+  /**
+   * When the member last became usable (clock ms): added by a snapshot, made active again, or
+   * seen up after down. Slow start ramps its weight up from here; -Infinity = never (full weight).
+   */
+  usableSince = -Infinity;
+  /** Recent traffic (bytes, decayed) as of `trafficAt`, and the cumulative byte count it includes. */
+  private traffic = 0;
+  private trafficSeen = 0;
+  private trafficAt: number;
 
-  /** Records a successful connect. Returns true when the member was not `up` before. */
+  constructor(private readonly clock: Clock = monotonicClock) {
+    this.trafficAt = clock();
+  }
+
+  /** Records a successful connect. Returns true when the member was not `up` before; after `down`, slow start begins. */
   markConnected(): boolean {
     const changed = this.health !== 'up';
+    if (this.health === 'down') this.usableSince = this.clock();
     this.health = 'up';
     return changed;
+  }
+
+  /**
+   * Bytes in both directions, each halved every TRAFFIC_HALF_LIFE_MS, as of `now` (clock ms):
+   * updated lazily from the cumulative counters when asked (bytes counted since the last call
+   * enter at full value). What `bytraffic` compares.
+   */
+  recentTraffic(now: number): number {
+    const elapsed = now - this.trafficAt;
+    if (elapsed > 0) {
+      this.traffic *= Math.pow(2, -elapsed / TRAFFIC_HALF_LIFE_MS);
+      this.trafficAt = now;
+    }
+    const total = this.bytesIn + this.bytesOut;
+    this.traffic += total - this.trafficSeen;
+    this.trafficSeen = total;
+    return this.traffic;
   }
 
   /** Records a failed connect. Returns true when the member was not `down` before. */
@@ -46,11 +84,14 @@ export class MemberCounters {
 export class CounterRegistry {
   private readonly byMember = new Map<string, MemberCounters>();
 
+  /** `clock` times slow start and traffic decay (tests pass a fake one). */
+  constructor(readonly clock: Clock = monotonicClock) {}
+
   /** The counters of a member, created on first use. */
   countersFor(memberId: string): MemberCounters {
     let counters = this.byMember.get(memberId);
     if (!counters) {
-      counters = new MemberCounters();
+      counters = new MemberCounters(this.clock);
       this.byMember.set(memberId, counters);
     }
     return counters;

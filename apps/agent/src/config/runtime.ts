@@ -1,7 +1,7 @@
-import type { LbMethod, MemberState, Timeouts } from '@switchboard/protocol';
-import type { MemberPicker } from '../balancing/pickers';
+import type { HashKey, LbMethod, MemberState, Timeouts } from '@switchboard/protocol';
+import type { Candidates, MemberPicker } from '../balancing/pickers';
 import type { CompiledRoute } from '../routing/routes';
-import type { MemberCounters } from './member-counters';
+import type { Clock, MemberCounters } from './member-counters';
 
 /** Where connections to a member go, parsed once per snapshot from its URL. */
 export interface UpstreamTarget {
@@ -19,11 +19,21 @@ export interface RuntimeMember {
   readonly id: string;
   readonly balancerId: string;
   readonly url: string;
-  /** 1–100. */
+  /** Position in its balancer's `members`. */
+  readonly index: number;
+  /** 1–100: the configured weight (slow start may use less, see effectiveWeight). */
   readonly weight: number;
+  /** Tier 0–99: a higher lbset is used only when no member of a lower one is usable. */
+  readonly lbset: number;
   readonly state: MemberState;
   readonly target: UpstreamTarget;
   readonly counters: MemberCounters;
+  /** Value of the sticky cookie naming this member (12 hex of sha1(id)); '' when the balancer is not sticky. */
+  readonly routeToken: string;
+  /** The Set-Cookie value binding a client to this member (`<name>=<routeToken>; Path=/; HttpOnly; SameSite=Lax`); '' when not sticky. */
+  readonly setCookie: string;
+  /** 32-bit hash of the member id, mixed with the request key by lbmethod `hash`. */
+  readonly hashSeed: number;
 }
 
 /** A balancer of the applied snapshot with its member picker (state rebuilt per snapshot). */
@@ -36,6 +46,19 @@ export interface RuntimeBalancer {
   readonly retries: number;
   readonly members: readonly RuntimeMember[];
   readonly picker: MemberPicker;
+  /** Weight ramp-up after a member becomes usable (ms); 0 = off. */
+  readonly slowStartMs: number;
+  /** Name of the sticky cookie, or null when the balancer is not sticky. */
+  readonly stickyCookie: string | null;
+  /** Members by routeToken (empty when not sticky). */
+  readonly byRouteToken: ReadonlyMap<string, RuntimeMember>;
+  /** Key of lbmethod `hash`; a header name is lower-cased. */
+  readonly hashKey: HashKey;
+  /** Whether a pick needs the clock (slow start or bytraffic). */
+  readonly usesClock: boolean;
+  readonly clock: Clock;
+  /** Scratch space of selectMember, reused by every pick of this balancer (picks are synchronous). */
+  readonly candidates: Candidates;
 }
 
 /** Everything the hot path reads, compiled once per snapshot and replaced as a whole. */

@@ -4,6 +4,7 @@ import { request as httpsRequest } from 'node:https';
 import { pipeline } from 'node:stream';
 import { selectMember } from '../balancing/select-member';
 import type { RuntimeBalancer, RuntimeMember } from '../config/runtime';
+import { addStickyCookie, hashKeyOf, stickyMember, stickyToken } from './affinity';
 import { downstreamResponseHeaders, forwardingHeaders, upstreamRequestHeaders } from './forwarding-headers';
 import { errorCode, noteConnected, noteFailure } from './proxy-context';
 import type { ProxyContext } from './proxy-context';
@@ -20,6 +21,11 @@ import { whenConnected } from './upstream-connect';
 class HttpExchange {
   private readonly tried: RuntimeMember[] = [];
   private readonly headers: OutgoingHttpHeaders;
+  /** Key of lbmethod `hash` ('' for other lbmethods). */
+  private readonly key: string;
+  /** The sticky cookie's value on the request, and the member it names. */
+  private readonly stickyToken: string | undefined;
+  private readonly sticky: RuntimeMember | undefined;
   /** The member whose inflightRequests this request counts in, until released. */
   private holding: RuntimeMember | undefined;
   private upstream: ClientRequest | undefined;
@@ -34,12 +40,15 @@ class HttpExchange {
     private readonly ctx: ProxyContext,
   ) {
     this.headers = upstreamRequestHeaders(req, forwardingHeaders(req));
+    this.key = hashKeyOf(balancer, req);
+    this.stickyToken = stickyToken(balancer, req);
+    this.sticky = stickyMember(balancer, this.stickyToken);
     res.once('close', () => this.onClientClose());
   }
 
-  /** Picks the next member (see selectMember) and opens the request to it, or answers 503. */
+  /** Picks the next member (see selectMember: sticky, lbset, lbmethod) and opens the request to it, or answers 503. */
   attempt(): void {
-    const member = selectMember(this.balancer, this.tried);
+    const member = selectMember(this.balancer, this.tried, this.key, this.sticky);
     if (!member) {
       sendText(this.res, 503, unavailableReason(this.balancer, this.tried.length, errorCode(this.lastError)));
       return;
@@ -75,7 +84,9 @@ class HttpExchange {
   private onResponse(upstream: ClientRequest, member: RuntimeMember, response: IncomingMessage): void {
     if (upstream !== this.upstream) return;
     const counters = member.counters;
-    this.res.writeHead(response.statusCode ?? 502, response.statusMessage, downstreamResponseHeaders(response));
+    const headers = downstreamResponseHeaders(response);
+    addStickyCookie(headers, member, this.stickyToken);
+    this.res.writeHead(response.statusCode ?? 502, response.statusMessage, headers);
     response.on('data', (chunk: Buffer) => (counters.bytesOut += chunk.length));
     pipeline(response, this.res, () => undefined);
   }

@@ -3,6 +3,7 @@ import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { selectMember } from '../balancing/select-member';
 import type { RuntimeBalancer, RuntimeMember } from '../config/runtime';
+import { hashKeyOf, stickyMember, stickyToken } from './affinity';
 import { forwardingHeaders, upgradeRequestHead } from './forwarding-headers';
 import { errorCode, noteConnected, noteFailure } from './proxy-context';
 import type { ProxyContext } from './proxy-context';
@@ -25,6 +26,10 @@ class Tunnel {
   /** The member whose connectingTunnels counts this tunnel while it is being connected. */
   private connectingOn: RuntimeMember | undefined;
   private lastError: Error | undefined;
+  /** Key of lbmethod `hash` ('' for other lbmethods). */
+  private readonly key: string;
+  /** The member the request's sticky cookie names, if any. */
+  private readonly sticky: RuntimeMember | undefined;
   private readonly onEarlyEnd = (): void => {
     this.client.destroy();
   };
@@ -37,6 +42,8 @@ class Tunnel {
     private readonly path: string,
     private readonly ctx: ProxyContext,
   ) {
+    this.key = hashKeyOf(balancer, req);
+    this.sticky = stickyMember(balancer, stickyToken(balancer, req));
     ctx.tunnels.add(client);
     client.once('close', () => this.close());
     // The server allows half-open sockets: without this, a client leaving while a member is
@@ -44,9 +51,9 @@ class Tunnel {
     client.once('end', this.onEarlyEnd);
   }
 
-  /** Picks the next member (see selectMember) and connects to it, or answers 503 on the raw socket. */
+  /** Picks the next member (see selectMember: sticky, lbset, lbmethod) and connects to it, or answers 503 on the raw socket. */
   attempt(): void {
-    const member = selectMember(this.balancer, this.tried);
+    const member = selectMember(this.balancer, this.tried, this.key, this.sticky);
     if (!member) {
       sendRawText(this.client, 503, unavailableReason(this.balancer, this.tried.length, errorCode(this.lastError)));
       return;
