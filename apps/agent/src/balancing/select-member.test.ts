@@ -10,6 +10,10 @@ function runtimeBalancer(members: SnapshotMember[], overrides: Partial<SnapshotB
   return compileConfig({ balancers: [balancer('b', members, overrides)], routes: [route('r', 'b')] }, new CounterRegistry()).balancers[0]!;
 }
 
+function byId(target: RuntimeBalancer, id: string): RuntimeMember {
+  return target.members.find((m) => m.id === id)!;
+}
+
 function picks(target: RuntimeBalancer, count: number, tried: RuntimeMember[] = []): string[] {
   return Array.from({ length: count }, () => selectMember(target, tried)?.id ?? '-');
 }
@@ -129,5 +133,61 @@ describe('member states and passive health', () => {
     target.members[1]!.counters.markFailure();
     expect(selectMember(target, [])?.id).toBe('a');
     expect(selectMember(target, [target.members[0]!])?.id).toBe('s');
+  });
+});
+
+describe('lbset tiers (Apache lbset)', () => {
+  it('uses only the lowest lbset with a usable member, by weight within it', () => {
+    const target = runtimeBalancer([member('c', url(3), { lbset: 2 }), member('a', url(1), { weight: 2, lbset: 1 }), member('b', url(2), { lbset: 1 })]);
+    expect(tally(picks(target, 30))).toEqual({ a: 20, b: 10 });
+  });
+
+  it('falls to the next lbset when every member of the lower one is down, draining or disabled, and back when one recovers', () => {
+    const target = runtimeBalancer([
+      member('a', url(1)),
+      member('d', url(2), { state: 'draining' }),
+      member('x', url(3), { state: 'disabled' }),
+      member('t1', url(4), { lbset: 1 }),
+      member('t2', url(5), { lbset: 2 }),
+    ]);
+    expect(picks(target, 2)).toEqual(['a', 'a']);
+    byId(target, 'a').counters.markFailure();
+    expect(picks(target, 3)).toEqual(['t1', 't1', 't1']);
+    byId(target, 't1').counters.markFailure();
+    expect(picks(target, 2)).toEqual(['t2', 't2']);
+    byId(target, 'a').counters.markConnected();
+    expect(picks(target, 2)).toEqual(['a', 'a']);
+  });
+
+  it('failover within a request goes through the lower tier first, then the next tier', () => {
+    const target = runtimeBalancer([member('a', url(1)), member('b', url(2)), member('t1', url(3), { lbset: 1 })]);
+    const tried: RuntimeMember[] = [];
+    for (let i = 0; i < 3; i++) tried.push(selectMember(target, tried)!);
+    expect(tried.map((m) => m.id)).toEqual(['a', 'b', 't1']);
+    expect(selectMember(target, tried)).toBeUndefined();
+  });
+
+  it('standby members are used only when no active member of any lbset is usable, lowest lbset first', () => {
+    const target = runtimeBalancer([member('s0', url(1), { state: 'standby' }), member('s1', url(2), { state: 'standby', lbset: 1 }), member('a1', url(3), { lbset: 1 })]);
+    expect(picks(target, 2)).toEqual(['a1', 'a1']);
+    byId(target, 'a1').counters.markFailure();
+    expect(picks(target, 2)).toEqual(['s0', 's0']);
+    byId(target, 's0').counters.markFailure();
+    expect(picks(target, 2)).toEqual(['s1', 's1']);
+  });
+
+  it('when every member is down, tries active members by lbset, then standby ones', () => {
+    const target = runtimeBalancer([member('s', url(1), { state: 'standby' }), member('a1', url(2), { lbset: 1 }), member('a0', url(3))]);
+    for (const m of target.members) m.counters.markFailure();
+    const tried: RuntimeMember[] = [];
+    for (let i = 0; i < 3; i++) tried.push(selectMember(target, tried)!);
+    expect(tried.map((m) => m.id)).toEqual(['a0', 'a1', 's']);
+  });
+
+  it('applies to every lbmethod', () => {
+    for (const lbMethod of ['byrequests', 'bybusyness', 'bytraffic', 'p2c', 'hash'] as const) {
+      const target = runtimeBalancer([member('t1', url(1), { lbset: 1, weight: 100 }), member('t0a', url(2)), member('t0b', url(3))], { lbMethod });
+      expect(picks(target, 20).filter((id) => id === 't1')).toEqual([]);
+    }
   });
 });
