@@ -191,3 +191,20 @@ describe('lbset tiers (Apache lbset)', () => {
     }
   });
 });
+
+describe('sticky member', () => {
+  it('takes an active, draining or standby member not seen down, even with another lbset usable', () => {
+    const target = runtimeBalancer([member('a', url(1)), member('d', url(2), { state: 'draining', lbset: 1 }), member('s', url(3), { state: 'standby' })]);
+    expect(selectMember(target, [], '', byId(target, 'd'))?.id).toBe('d');
+    expect(selectMember(target, [], '', byId(target, 's'))?.id).toBe('s');
+    expect(byId(target, 'd').counters.elected).toBe(1);
+  });
+
+  it('falls back to normal selection when the member is disabled, seen down, or already tried', () => {
+    const target = runtimeBalancer([member('a', url(1)), member('x', url(2), { state: 'disabled' }), member('b', url(3))]);
+    expect(selectMember(target, [], '', byId(target, 'x'))?.id).toBe('a');
+    byId(target, 'b').counters.markFailure();
+    expect(selectMember(target, [], '', byId(target, 'b'))?.id).toBe('a');
+    expect(selectMember(target, [byId(target, 'a')], '', byId(target, 'a'))?.id).toBe('b');
+  });
+});
