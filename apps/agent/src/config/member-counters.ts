@@ -7,6 +7,19 @@ export const monotonicClock: Clock = () => performance.now();
 /** Half-life of the recent traffic `bytraffic` compares, in milliseconds. */
 export const TRAFFIC_HALF_LIFE_MS = 10_000;
 
+/** The last decay factor computed: the members of one pick share their elapsed time, so one Math.pow serves them all. */
+let decayElapsed = 0;
+let decayFactor = 1;
+
+/** 2^(-elapsed / TRAFFIC_HALF_LIFE_MS). */
+function trafficDecay(elapsed: number): number {
+  if (elapsed !== decayElapsed) {
+    decayElapsed = elapsed;
+    decayFactor = Math.pow(2, -elapsed / TRAFFIC_HALF_LIFE_MS);
+  }
+  return decayFactor;
+}
+
 /**
  * Live figures of one member on this agent. Counters (elected, bytes, failures) are cumulative
  * since the process started; gauges (openTunnels, inflightRequests) are what is open now.
@@ -58,7 +71,7 @@ export class MemberCounters {
   recentTraffic(now: number): number {
     const elapsed = now - this.trafficAt;
     if (elapsed > 0) {
-      this.traffic *= Math.pow(2, -elapsed / TRAFFIC_HALF_LIFE_MS);
+      this.traffic *= trafficDecay(elapsed);
       this.trafficAt = now;
     }
     const total = this.bytesIn + this.bytesOut;
