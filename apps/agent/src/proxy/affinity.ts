@@ -37,7 +37,8 @@ export function cookieValue(header: string | undefined, name: string): string | 
 }
 
 /**
- * The key lbmethod `hash` hashes for this request: the header or cookie the balancer names
+ * The key lbmethod `hash` hashes for this request (HAProxy's `balance source`, `hdr(name)`,
+ * `cookie name`, here always with a consistent hash): the header or cookie the balancer names
  * (the first value of a repeated header), else — absent or empty, or source `ip` — the client
  * address (IPv4-mapped IPv6 shown as IPv4). '' for other lbmethods, which do not need one.
  */
@@ -66,7 +67,9 @@ export function stickyMember(balancer: RuntimeBalancer, token: string | undefine
 }
 
 /**
- * Binds the client to `member` on an HTTP response of a sticky balancer: appends the member's
+ * Binds the client to `member` on an HTTP response of a sticky balancer, as HAProxy's
+ * `cookie <name> insert` (Apache's stickysession reads a cookie the application sets; here the
+ * agent sets it, so any backend works): appends the member's
  * Set-Cookie (`<name>=<token>; Path=/; HttpOnly; SameSite=Lax`) unless the request already
  * carried that exact value. The member's own Set-Cookie headers are kept.
  */
