@@ -126,6 +126,22 @@ describe('REST API', () => {
     expect((await stack.api('GET', `/api/v1/balancers/${created.body.id}`)).body).toMatchObject({ lbMethod: 'hash', slowStartMs: 30000 });
   });
 
+  it('accepts regex routes and a Host header policy, and names an invalid regex or a missing host value', async () => {
+    const b = await stack.api('POST', '/api/v1/balancers', { name: 'hosted', hostHeader: { mode: 'set', value: 'internal.example:8443' } });
+    expect(b.body.hostHeader).toEqual({ mode: 'set', value: 'internal.example:8443' });
+    const route = await stack.api('POST', '/api/v1/routes', { balancerId: b.body.id, match: { type: 'regex', path: '^/v[0-9]+/ws$' } });
+    expect(route.status).toBe(201);
+    expect(route.body.match).toEqual({ type: 'regex', path: '^/v[0-9]+/ws$' });
+
+    const badRegex = await stack.api('POST', '/api/v1/routes', { balancerId: b.body.id, match: { type: 'regex', path: '^/(open' } });
+    expect(badRegex.status).toBe(400);
+    expect(badRegex.body.errors).toEqual([{ path: 'match.path', message: expect.stringMatching(/^is not a valid regular expression/) }]);
+    const badPrefix = await stack.api('PATCH', `/api/v1/routes/${route.body.id}`, { match: { type: 'prefix', path: 'no-slash' } });
+    expect(badPrefix.body.errors).toEqual([{ path: 'match.path', message: 'must start with /' }]);
+    const noValue = await stack.api('PATCH', `/api/v1/balancers/${b.body.id}`, { hostHeader: { mode: 'set' } });
+    expect(noValue.body.errors).toEqual([{ path: 'hostHeader.value', message: 'is required when mode is set' }]);
+  });
+
   it('refuses a duplicate balancer name with 409', async () => {
     await stack.api('POST', '/api/v1/balancers', { name: 'twice' });
     const again = await stack.api('POST', '/api/v1/balancers', { name: 'twice' });

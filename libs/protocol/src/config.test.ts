@@ -10,6 +10,7 @@ const config = (): SnapshotConfig => ({
       sticky: { mode: 'none', name: null },
       hash: { source: 'ip', name: null },
       slowStartMs: 0,
+      hostHeader: { mode: 'keep', value: null },
       timeouts: { connectMs: 3000, tunnelIdleMs: 0 },
       failover: { retries: 2 },
       members: [{ id: 'm1', url: 'ws://10.0.0.1:9000', name: null, weight: 1, lbset: 0, state: 'active' }],
@@ -55,6 +56,20 @@ describe('balancer policy', () => {
     const bad = config();
     bad.balancers[0].sticky = { mode: 'cookie', name: 'bad name;' };
     expect(snapshotConfig.safeParse(bad).error!.issues[0].path.join('.')).toBe('balancers.0.sticky.name');
+  });
+});
+
+describe('routes', () => {
+  it('accepts a valid regex and names an invalid one, and requires / for prefix and exact', () => {
+    const ok = config();
+    ok.routes[0].match = { type: 'regex', path: '^/api/v[0-9]+/ws$' };
+    expect(snapshotConfig.safeParse(ok).success).toBe(true);
+    const bad = config();
+    bad.routes[0].match = { type: 'regex', path: '^/(unclosed' };
+    expect(snapshotConfig.safeParse(bad).error!.issues[0].message).toMatch(/^is not a valid regular expression/);
+    const relative = config();
+    relative.routes[0].match = { type: 'prefix', path: 'chat' };
+    expect(snapshotConfig.safeParse(relative).error!.issues[0]).toMatchObject({ path: ['routes', 0, 'match', 'path'], message: 'must start with /' });
   });
 });
 

@@ -102,6 +102,18 @@ export const hashKey = z
 export type HashKey = z.infer<typeof hashKey>;
 export const DEFAULT_HASH_KEY: HashKey = { source: 'ip', name: null };
 
+/**
+ * The Host header sent to members: `keep` the client's (Apache's ProxyPreserveHost On, the
+ * default), `member` the member URL's host:port (ProxyPreserveHost Off), or `set` to `value`.
+ */
+export const hostHeader = z
+  .object({ mode: z.enum(['keep', 'member', 'set']), value: z.string().regex(/^[A-Za-z0-9.-]{1,253}(:\d{1,5})?$/, 'must be a host name with an optional :port').nullable() })
+  .superRefine((value, ctx) => {
+    if (value.mode === 'set' && !value.value) ctx.addIssue({ code: 'custom', path: ['value'], message: 'is required when mode is set' });
+  });
+export type HostHeader = z.infer<typeof hostHeader>;
+export const DEFAULT_HOST_HEADER: HostHeader = { mode: 'keep', value: null };
+
 export const snapshotBalancer = z.object({
   id: z.string().min(1),
   name: balancerName,
@@ -110,17 +122,39 @@ export const snapshotBalancer = z.object({
   hash: hashKey,
   /** A member's weight ramps up linearly over this long after it becomes usable or is added (ms); 0 = at once (HAProxy's `slowstart`). */
   slowStartMs: z.number().int().min(0).max(3_600_000),
+  hostHeader,
   timeouts,
   failover,
   members: z.array(snapshotMember),
 });
 export type SnapshotBalancer = z.infer<typeof snapshotBalancer>;
 
-/** Route match: `prefix` matches the path and anything below it at a `/` boundary; `exact` the path alone. */
-export const routeMatch = z.object({
-  type: z.enum(['prefix', 'exact']),
-  path: z.string().startsWith('/', 'must start with /').max(1024),
-});
+/** Longest regular expression accepted in a route (characters). */
+export const MAX_ROUTE_REGEX = 512;
+
+/**
+ * Route match: `prefix` matches the path and anything below it at a `/` boundary; `exact` the
+ * path alone; `regex` a JavaScript regular expression tested against the path (without the query),
+ * as Apache's ProxyPassMatch. With stripPrefix, a regex match that starts at the beginning of
+ * the path is removed before forwarding.
+ */
+export const routeMatch = z
+  .object({
+    type: z.enum(['prefix', 'exact', 'regex']),
+    path: z.string().min(1).max(1024),
+  })
+  .superRefine((match, ctx) => {
+    if (match.type !== 'regex') {
+      if (!match.path.startsWith('/')) ctx.addIssue({ code: 'custom', path: ['path'], message: 'must start with /' });
+      return;
+    }
+    if (match.path.length > MAX_ROUTE_REGEX) ctx.addIssue({ code: 'custom', path: ['path'], message: `must be at most ${MAX_ROUTE_REGEX} characters` });
+    try {
+      new RegExp(match.path);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', path: ['path'], message: `is not a valid regular expression: ${(error as Error).message}` });
+    }
+  });
 export type RouteMatch = z.infer<typeof routeMatch>;
 
 /** `only` sends only WebSocket upgrades, `never` only plain HTTP (the seeds' RewriteCond on Upgrade). */

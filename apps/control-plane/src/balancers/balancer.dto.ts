@@ -2,16 +2,19 @@ import {
   balancerName,
   DEFAULT_FAILOVER,
   DEFAULT_HASH_KEY,
+  DEFAULT_HOST_HEADER,
   DEFAULT_STICKY,
   DEFAULT_STICKY_COOKIE,
   DEFAULT_TIMEOUTS,
   failover,
   hashKey,
+  hostHeader,
   lbMethod,
   snapshotBalancer,
   sticky,
   timeouts,
   type HashKey,
+  type HostHeader,
   type Sticky,
 } from '@switchboard/protocol';
 import { z } from 'zod';
@@ -28,6 +31,12 @@ const hashInput = z
   .transform((h) => ({ source: h.source, name: h.source === 'ip' ? null : (h.name ?? null) }))
   .pipe(hashKey);
 
+/** `hostHeader` as sent: `value` only with mode `set`. */
+const hostHeaderInput = z
+  .strictObject({ mode: hostHeader.shape.mode, value: hostHeader.shape.value.optional() })
+  .transform((h) => ({ mode: h.mode, value: h.mode === 'set' ? (h.value ?? null) : null }))
+  .pipe(hostHeader);
+
 /** POST /api/v1/balancers body. Unknown fields are refused so a typo is not silently ignored. */
 export const createBalancerBody = z.strictObject({
   name: balancerName,
@@ -35,6 +44,7 @@ export const createBalancerBody = z.strictObject({
   sticky: stickyInput.default(DEFAULT_STICKY),
   hash: hashInput.default(DEFAULT_HASH_KEY),
   slowStartMs: snapshotBalancer.shape.slowStartMs.default(0),
+  hostHeader: hostHeaderInput.default(DEFAULT_HOST_HEADER),
   timeouts: timeouts.partial().strict().default({}).transform((t) => ({ ...DEFAULT_TIMEOUTS, ...t })),
   failover: failover.partial().strict().default({}).transform((f) => ({ ...DEFAULT_FAILOVER, ...f })),
 });
@@ -47,6 +57,7 @@ export const updateBalancerBody = z.strictObject({
   sticky: stickyInput.optional(),
   hash: hashInput.optional(),
   slowStartMs: snapshotBalancer.shape.slowStartMs.optional(),
+  hostHeader: hostHeaderInput.optional(),
   timeouts: timeouts.partial().strict().optional(),
   failover: failover.partial().strict().optional(),
 });
@@ -60,6 +71,7 @@ export interface BalancerDto {
   sticky: Sticky;
   hash: HashKey;
   slowStartMs: number;
+  hostHeader: HostHeader;
   timeouts: { connectMs: number; tunnelIdleMs: number };
   failover: { retries: number };
   createdAt: Date;
@@ -67,13 +79,15 @@ export interface BalancerDto {
 }
 
 /** The Balancer columns of a body's policy fields (undefined fields stay unchanged). */
-export function policyColumns(body: Pick<UpdateBalancerBody, 'sticky' | 'hash' | 'slowStartMs'>) {
+export function policyColumns(body: Pick<UpdateBalancerBody, 'sticky' | 'hash' | 'slowStartMs' | 'hostHeader'>) {
   return {
     stickyMode: body.sticky?.mode,
     stickyName: body.sticky ? body.sticky.name : undefined,
     hashSource: body.hash?.source,
     hashName: body.hash ? body.hash.name : undefined,
     slowStartMs: body.slowStartMs,
+    hostMode: body.hostHeader?.mode,
+    hostValue: body.hostHeader ? body.hostHeader.value : undefined,
   };
 }
 
@@ -85,6 +99,7 @@ export function toBalancerDto(row: BalancerRow): BalancerDto {
     sticky: { mode: row.stickyMode as Sticky['mode'], name: row.stickyName },
     hash: { source: row.hashSource as HashKey['source'], name: row.hashName },
     slowStartMs: row.slowStartMs,
+    hostHeader: { mode: row.hostMode as HostHeader['mode'], value: row.hostValue },
     timeouts: { connectMs: row.connectMs, tunnelIdleMs: row.tunnelIdleMs },
     failover: { retries: row.retries },
     createdAt: row.createdAt,

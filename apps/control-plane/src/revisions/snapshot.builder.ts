@@ -18,6 +18,7 @@ export async function buildSnapshot(tx: Tx): Promise<{ config: SnapshotConfig; h
       sticky: { mode: b.stickyMode, name: b.stickyName },
       hash: { source: b.hashSource, name: b.hashName },
       slowStartMs: b.slowStartMs,
+      hostHeader: { mode: b.hostMode, value: b.hostValue },
       timeouts: { connectMs: b.connectMs, tunnelIdleMs: b.tunnelIdleMs },
       failover: { retries: b.retries },
       members: b.members.map((m) => ({ id: m.id, url: m.url, name: m.name, weight: m.weight, lbset: m.lbset, state: m.state })),
