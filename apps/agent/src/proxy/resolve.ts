@@ -2,9 +2,11 @@ import type { IncomingMessage } from 'node:http';
 import type { RuntimeBalancer, RuntimeConfig } from '../config/runtime';
 import { forwardPath, matchRoute, requestHost, splitTarget } from '../routing/routes';
 
-/** Where a request goes (its balancer and the path to forward), or the proxy's own answer (404 no route, 503 no configuration). */
+/**
+ * Where a request goes (its balancer, the path to forward, and the prefix put back in the
+ * member's Location and cookie paths — see CompiledRoute.reversePrefix), or the proxy's own answer (404 no route, 503 no configuration). */
 export type Resolution =
-  | { readonly balancer: RuntimeBalancer; readonly path: string }
+  | { readonly balancer: RuntimeBalancer; readonly path: string; readonly reversePrefix: string | null }
   | { readonly status: 404 | 503; readonly reason: string };
 
 /** True for an `Upgrade: websocket` request (case-insensitive), which routes see as WebSocket. */
@@ -17,9 +19,9 @@ export function resolveRequest(runtime: RuntimeConfig | undefined, req: Incoming
   if (!runtime) return { status: 503, reason: 'agent has no configuration yet' };
   const host = requestHost(req.headers.host);
   const { path, query } = splitTarget(req.url ?? '/');
-  const route = matchRoute(runtime.routes, { host, path, websocket });
-  if (!route) return { status: 404, reason: `no route matches ${req.method ?? 'GET'} ${path} on host ${host || '(none)'}${websocket ? ' (websocket)' : ''}` };
-  return { balancer: route.target, path: forwardPath(route, path, query) };
+  const matched = matchRoute(runtime.routes, { host, path, websocket });
+  if (!matched) return { status: 404, reason: `no route matches ${req.method ?? 'GET'} ${path} on host ${host || '(none)'}${websocket ? ' (websocket)' : ''}` };
+  return { balancer: matched.route.target, path: forwardPath(matched.stripLength, path, query), reversePrefix: matched.route.reversePrefix };
 }
 
 /** The 503 body when a balancer has no usable member, or none of those tried could be reached. */

@@ -9,7 +9,7 @@ function routesOf(...routes: SnapshotRoute[]) {
 }
 
 function winner(routes: ReturnType<typeof routesOf>, path: string, host = 'example.com', websocket = false): string | undefined {
-  return matchRoute(routes, { host, path, websocket })?.id;
+  return matchRoute(routes, { host, path, websocket })?.route.id;
 }
 
 describe('prefix matching at a / boundary', () => {
@@ -136,9 +136,11 @@ describe('compileRoutes', () => {
 
 describe('forwardPath', () => {
   function forwarded(match: SnapshotRoute['match'], stripPrefix: boolean, target: string): string {
-    const [compiled] = routesOf(route('r', 'b', { match, stripPrefix }));
+    const routes = routesOf(route('r', 'b', { match, stripPrefix }));
     const { path, query } = splitTarget(target);
-    return forwardPath(compiled!, path, query);
+    const matched = matchRoute(routes, { host: 'h', path, websocket: false });
+    if (!matched) throw new Error(`${target} does not match`);
+    return forwardPath(matched.stripLength, path, query);
   }
   it.each([
     [{ type: 'prefix' as const, path: '/chat' }, true, '/chat/ws', '/ws'],
@@ -150,5 +152,58 @@ describe('forwardPath', () => {
     [{ type: 'prefix' as const, path: '/' }, true, '/a/b', '/a/b'],
     [{ type: 'exact' as const, path: '/chat' }, true, '/chat?x', '/?x'],
     [{ type: 'prefix' as const, path: '/chat' }, false, '/chat/ws?x=1', '/chat/ws?x=1'],
+    [{ type: 'regex' as const, path: '^/api/v[0-9]+' }, true, '/api/v2/items?q=1', '/items?q=1'],
+    [{ type: 'regex' as const, path: '^/api/v[0-9]+' }, true, '/api/v2', '/'],
+    [{ type: 'regex' as const, path: '^/api/v[0-9]+' }, true, '/api/v2x', '/x'],
+    [{ type: 'regex' as const, path: '^/api/v[0-9]+' }, false, '/api/v2/items', '/api/v2/items'],
+    [{ type: 'regex' as const, path: '/ws$' }, true, '/room/1/ws?t=1', '/room/1/ws?t=1'],
+    [{ type: 'regex' as const, path: '^/(a|b)/' }, true, '/b/c', '/c'],
   ])('%o strip=%s: %s → %s', (match, strip, target, expected) => expect(forwarded(match, strip, target)).toBe(expected));
+});
+
+describe('regex routes', () => {
+  it('tests the raw path anywhere unless anchored, case-sensitively, without the query', () => {
+    const routes = routesOf(route('ws', 'b', { match: { type: 'regex', path: '/ws$' } }), route('api', 'b', { match: { type: 'regex', path: '^/api/v[0-9]+/' } }));
+    expect(winner(routes, '/rooms/7/ws')).toBe('ws');
+    expect(winner(routes, '/rooms/7/wss')).toBeUndefined();
+    expect(winner(routes, '/api/v10/x')).toBe('api');
+    expect(winner(routes, '/API/v10/x')).toBeUndefined();
+    expect(winner(routes, '/x/api/v1/')).toBeUndefined();
+    expect(winner(routes, '/a%2Fws')).toBeUndefined();
+  });
+
+  it('compiles each expression once per snapshot, and reuses it across requests', () => {
+    const [compiled] = routesOf(route('r', 'b', { match: { type: 'regex', path: '^/x' } }));
+    expect(compiled!.regex).toBeInstanceOf(RegExp);
+    expect(compiled!.regex!.flags).toBe('');
+    for (let i = 0; i < 3; i++) expect(matchRoute([compiled!], { host: 'h', path: '/x/y', websocket: false })?.route).toBe(compiled);
+    expect(routesOf(route('p', 'b')).map((r) => r.regex)).toEqual([null]);
+  });
+
+  it('orders by priority, then source length against literal paths, then exact, prefix, regex', () => {
+    const routes = routesOf(
+      route('short-regex', 'b', { match: { type: 'regex', path: '^/a' } }),
+      route('prefix', 'b', { match: { type: 'prefix', path: '/ab' } }),
+      route('long-regex', 'b', { match: { type: 'regex', path: '^/api/v[12]/' } }),
+      route('tie-regex', 'b', { match: { type: 'regex', path: '^/ap' } }),
+      route('tie-prefix', 'b', { match: { type: 'prefix', path: '/api' } }),
+    );
+    expect(routes.map((r) => r.id)).toEqual(['long-regex', 'tie-prefix', 'tie-regex', 'prefix', 'short-regex']);
+    expect(winner(routes, '/api/v1/x')).toBe('long-regex');
+    expect(winner(routes, '/api/v3/x')).toBe('tie-prefix');
+    expect(winner(routes, '/apx')).toBe('tie-regex');
+    expect(winner(routes, '/ab/c')).toBe('prefix');
+    expect(winner(routes, '/abc')).toBe('short-regex');
+    const prioritized = routesOf(route('long', 'b', { match: { type: 'regex', path: '^/api/v[0-9]+/.*$' } }), route('high', 'b', { priority: 1, match: { type: 'prefix', path: '/api' } }));
+    expect(winner(prioritized, '/api/v1/x')).toBe('high');
+  });
+
+  it('keeps reversePrefix for stripped prefix routes only', () => {
+    const reverse = (match: SnapshotRoute['match'], stripPrefix: boolean) => routesOf(route('r', 'b', { match, stripPrefix }))[0]!.reversePrefix;
+    expect(reverse({ type: 'prefix', path: '/chat/' }, true)).toBe('/chat');
+    expect(reverse({ type: 'prefix', path: '/chat' }, false)).toBeNull();
+    expect(reverse({ type: 'prefix', path: '/' }, true)).toBeNull();
+    expect(reverse({ type: 'exact', path: '/chat' }, true)).toBeNull();
+    expect(reverse({ type: 'regex', path: '^/chat' }, true)).toBeNull();
+  });
 });

@@ -3,7 +3,7 @@ import type { SnapshotRoute } from '@switchboard/protocol';
 /** How a request's WebSocket-ness is tested against a route (`any` always passes). */
 type WebsocketRule = SnapshotRoute['websocket'];
 
-/** A route prepared for matching: host split into exact or suffix form, target resolved. */
+/** A route prepared for matching: host split into exact or suffix form, regex compiled, target resolved. */
 export interface CompiledRoute<T> {
   readonly id: string;
   readonly target: T;
@@ -12,10 +12,26 @@ export interface CompiledRoute<T> {
   readonly hostExact: string | null;
   /** For `*.example.com`: `.example.com`, which the request host must end with (any depth), or null. */
   readonly hostSuffix: string | null;
-  readonly exact: boolean;
+  readonly type: SnapshotRoute['match']['type'];
+  /** The match path, or the regex source for `regex` (its length orders routes either way). */
   readonly path: string;
+  /** For `regex`: the expression, compiled once per snapshot (no flags, so no lastIndex state); else null. */
+  readonly regex: RegExp | null;
   readonly websocket: WebsocketRule;
-  /** Characters to remove from the front of the path (the prefix without a trailing `/`), or 0. */
+  readonly stripPrefix: boolean;
+  /** Characters to remove from the front of the path for `prefix` and `exact` (the path without a trailing `/`), or 0. */
+  readonly stripLength: number;
+  /**
+   * For a `prefix` route with stripPrefix: the prefix without its trailing `/` (`/chat`), put back
+   * in front of the member's Location, Content-Location and Set-Cookie paths (ProxyPassReverse);
+   * null otherwise (nothing to rewrite).
+   */
+  readonly reversePrefix: string | null;
+}
+
+/** A route that accepted a request, with how many characters of the path stripPrefix removes. */
+export interface MatchedRoute<T> {
+  readonly route: CompiledRoute<T>;
   readonly stripLength: number;
 }
 
@@ -28,16 +44,21 @@ export interface RouteRequest {
 
 function compileRoute<T>(route: SnapshotRoute, target: T): CompiledRoute<T> {
   const wildcard = route.host?.startsWith('*.') ?? false;
+  const { type, path } = route.match;
+  const literalStrip = route.stripPrefix && type !== 'regex' ? path.replace(/\/$/, '').length : 0;
   return {
     id: route.id,
     target,
     priority: route.priority,
     hostExact: wildcard ? null : route.host,
     hostSuffix: wildcard ? route.host!.slice(1) : null,
-    exact: route.match.type === 'exact',
-    path: route.match.path,
+    type,
+    path,
+    regex: type === 'regex' ? new RegExp(path) : null,
     websocket: route.websocket,
-    stripLength: route.stripPrefix ? route.match.path.replace(/\/$/, '').length : 0,
+    stripPrefix: route.stripPrefix,
+    stripLength: literalStrip,
+    reversePrefix: type === 'prefix' && literalStrip > 0 ? path.slice(0, literalStrip) : null,
   };
 }
 
@@ -47,9 +68,15 @@ function hostRank(route: CompiledRoute<unknown>): number {
   return route.hostSuffix !== null ? 1 : 2;
 }
 
-/** Match order: higher priority, then longer path, then exact before prefix, then host specificity. */
+/** Literal matches before expressions on equal priority and length: exact, then prefix, then regex. */
+const TYPE_RANK = { exact: 0, prefix: 1, regex: 2 } as const;
+
+/**
+ * Match order: higher priority, then longer path (for `regex`, the length of its source), then
+ * exact before prefix before regex, then host specificity.
+ */
 function compareRoutes(a: CompiledRoute<unknown>, b: CompiledRoute<unknown>): number {
-  return b.priority - a.priority || b.path.length - a.path.length || Number(b.exact) - Number(a.exact) || hostRank(a) - hostRank(b);
+  return b.priority - a.priority || b.path.length - a.path.length || TYPE_RANK[a.type] - TYPE_RANK[b.type] || hostRank(a) - hostRank(b);
 }
 
 /**
@@ -72,27 +99,38 @@ function hostMatches(route: CompiledRoute<unknown>, host: string): boolean {
   return true;
 }
 
-/** Prefix `/chat` matches `/chat`, `/chat/` and `/chat/x`, not `/chatty`; prefix `/chat/` needs the slash. */
-function pathMatches(route: CompiledRoute<unknown>, path: string): boolean {
-  if (route.exact || path.length === route.path.length) return path === route.path;
-  return path.startsWith(route.path) && (route.path.endsWith('/') || path.charCodeAt(route.path.length) === 0x2f);
+/**
+ * How many characters stripPrefix removes when the route accepts the path, or -1 when it does not.
+ * Prefix `/chat` matches `/chat`, `/chat/` and `/chat/x`, not `/chatty`; prefix `/chat/` needs the
+ * slash. A regex is tested anywhere in the path; only a match at index 0 is stripped.
+ */
+function pathMatch(route: CompiledRoute<unknown>, path: string): number {
+  if (route.regex !== null) {
+    const found = route.regex.exec(path);
+    if (found === null) return -1;
+    return route.stripPrefix && found.index === 0 ? found[0].length : 0;
+  }
+  if (route.type === 'exact' || path.length === route.path.length) return path === route.path ? route.stripLength : -1;
+  return path.startsWith(route.path) && (route.path.endsWith('/') || path.charCodeAt(route.path.length) === 0x2f) ? route.stripLength : -1;
 }
 
 function websocketMatches(rule: WebsocketRule, websocket: boolean): boolean {
   return rule === 'any' || (rule === 'only') === websocket;
 }
 
-/** The first route in match order that accepts the request, or undefined. Paths are compared raw (not decoded). */
-export function matchRoute<T>(routes: readonly CompiledRoute<T>[], request: RouteRequest): CompiledRoute<T> | undefined {
+/** The first route in match order that accepts the request, or undefined. Paths are compared raw (not decoded); a regex is tried last (after host and websocket). */
+export function matchRoute<T>(routes: readonly CompiledRoute<T>[], request: RouteRequest): MatchedRoute<T> | undefined {
   for (const route of routes) {
-    if (websocketMatches(route.websocket, request.websocket) && pathMatches(route, request.path) && hostMatches(route, request.host)) return route;
+    if (!websocketMatches(route.websocket, request.websocket) || !hostMatches(route, request.host)) continue;
+    const stripLength = pathMatch(route, request.path);
+    if (stripLength !== -1) return { route, stripLength };
   }
   return undefined;
 }
 
-/** The path to forward: with stripPrefix the matched prefix removed (`/chat/ws` → `/ws`, `/chat` → `/`), then the query appended. */
-export function forwardPath(route: CompiledRoute<unknown>, path: string, query: string): string {
-  const rest = route.stripLength === 0 ? path : path.slice(route.stripLength);
+/** The path to forward: the stripped characters removed (`/chat/ws` → `/ws`, `/chat` → `/`, never empty), then the query appended. */
+export function forwardPath(stripLength: number, path: string, query: string): string {
+  const rest = stripLength === 0 ? path : path.slice(stripLength);
   const rooted = rest.startsWith('/') ? rest : `/${rest}`;
   return query === '' ? rooted : `${rooted}${query}`;
 }
