@@ -19,6 +19,13 @@ export function upstreamTarget(memberUrl: string): UpstreamTarget {
   };
 }
 
+/** The member URL's `host[:port]` (default port omitted, IPv6 in brackets) and its origin as HTTP(S). */
+export function memberAuthority(memberUrl: string): { host: string; origin: string } {
+  const url = new URL(memberUrl);
+  const http = new URL(`${url.protocol === 'wss:' || url.protocol === 'https:' ? 'https' : 'http'}://${url.host}`);
+  return { host: http.host, origin: http.origin };
+}
+
 /** The sticky cookie value naming a member: the first 12 hex digits of sha1(member id), stable across snapshots and agents, opaque to clients. */
 export function routeToken(memberId: string): string {
   return createHash('sha1').update(memberId).digest('hex').slice(0, 12);
@@ -33,6 +40,8 @@ export interface CompileOptions extends PickerOptions {
 function compileMember(member: SnapshotMember, index: number, balancer: SnapshotBalancer, counters: CounterRegistry): RuntimeMember {
   const cookie = balancer.sticky.mode === 'cookie' ? balancer.sticky.name : null;
   const token = cookie === null ? '' : routeToken(member.id);
+  const authority = memberAuthority(member.url);
+  const { mode, value } = balancer.hostHeader;
   return {
     id: member.id,
     balancerId: balancer.id,
@@ -46,6 +55,8 @@ function compileMember(member: SnapshotMember, index: number, balancer: Snapshot
     routeToken: token,
     setCookie: cookie === null ? '' : `${cookie}=${token}; Path=/; HttpOnly; SameSite=Lax`,
     hashSeed: hashString(member.id),
+    hostHeader: mode === 'member' ? authority.host : mode === 'set' ? value : null,
+    origin: authority.origin,
   };
 }
 

@@ -34,6 +34,10 @@ export interface RuntimeMember {
   readonly setCookie: string;
   /** 32-bit hash of the member id, mixed with the request key by lbmethod `hash`. */
   readonly hashSeed: number;
+  /** The Host header sent to this member (balancer `hostHeader` `member` or `set`), or null to keep the client's. */
+  readonly hostHeader: string | null;
+  /** The member URL's origin as an HTTP one (`ws:` → `http:`, default port omitted), to recognise its own absolute Location URLs. */
+  readonly origin: string;
 }
 
 /** A balancer of the applied snapshot with its member picker (state rebuilt per snapshot). */

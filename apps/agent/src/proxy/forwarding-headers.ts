@@ -56,7 +56,7 @@ function connectionTokens(value: string | string[] | undefined): string[] {
   return (Array.isArray(value) ? value.join(',') : value).split(',').map((token) => token.trim().toLowerCase());
 }
 
-/** Request headers for a plain HTTP hop: the client's (Host kept) without hop-by-hop ones, plus the forwarding headers. */
+/** Request headers for a plain HTTP hop: the client's (Host kept; HttpExchange replaces it per member) without hop-by-hop ones, plus the forwarding headers. */
 export function upstreamRequestHeaders(req: IncomingMessage, forwarding: ForwardingHeaders): OutgoingHttpHeaders {
   const listed = connectionTokens(req.headers.connection);
   const headers: OutgoingHttpHeaders = {};
@@ -80,14 +80,22 @@ export function downstreamResponseHeaders(res: IncomingMessage): OutgoingHttpHea
  * The head of an upgrade request for the member, as bytes to write on the raw connection:
  * the client's request line with the forwarded path and its headers in their original case
  * and order (Upgrade, Connection and Sec-WebSocket-* included), the forwarding headers
- * replaced by this hop's.
+ * replaced by this hop's, and the Host replaced by `host` in place when not null (balancer
+ * hostHeader; added when the client sent none).
  */
-export function upgradeRequestHead(req: IncomingMessage, path: string, forwarding: ForwardingHeaders): Buffer {
+export function upgradeRequestHead(req: IncomingMessage, path: string, forwarding: ForwardingHeaders, host: string | null = null): Buffer {
   let head = `${req.method ?? 'GET'} ${path} HTTP/1.1\r\n`;
+  let hostWritten = host === null;
   const raw = req.rawHeaders;
   for (let i = 0; i < raw.length; i += 2) {
-    if (!REPLACED.has(raw[i].toLowerCase())) head += `${raw[i]}: ${raw[i + 1]}\r\n`;
+    const name = raw[i].toLowerCase();
+    if (REPLACED.has(name)) continue;
+    if (host !== null && name === 'host') {
+      if (!hostWritten) head += `${raw[i]}: ${host}\r\n`;
+      hostWritten = true;
+    } else head += `${raw[i]}: ${raw[i + 1]}\r\n`;
   }
+  if (!hostWritten) head += `Host: ${host}\r\n`;
   for (const [name, value] of Object.entries(forwarding)) head += `${name}: ${String(value)}\r\n`;
   return Buffer.from(`${head}\r\n`, 'latin1');
 }

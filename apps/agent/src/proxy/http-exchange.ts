@@ -57,6 +57,7 @@ class HttpExchange {
     this.holding = member;
     member.counters.inflightRequests += 1;
     const { target } = member;
+    setHost(this.headers, member.hostHeader ?? this.req.headers.host);
     const upstream = (target.secure ? httpsRequest : httpRequest)({
       agent: target.secure ? this.ctx.agents.https : this.ctx.agents.http,
       host: target.host,
@@ -119,6 +120,12 @@ class HttpExchange {
     if (this.holding) this.holding.counters.inflightRequests -= 1;
     this.holding = undefined;
   }
+}
+
+/** The Host for this attempt's member (balancer hostHeader), or none when the client sent none and it is kept (Node then sends the member's). */
+function setHost(headers: OutgoingHttpHeaders, host: string | undefined): void {
+  if (host === undefined) delete headers.host;
+  else headers.host = host;
 }
 
 /** Handles one plain HTTP request on the proxy port: route, then forward with failover (see HttpExchange), or 404/503. */

@@ -88,7 +88,7 @@ class Tunnel {
     this.openOn = member;
     const counters = member.counters;
     counters.openTunnels += 1;
-    const requestHead = upgradeRequestHead(this.req, member.target.basePath + this.path, forwardingHeaders(this.req));
+    const requestHead = upgradeRequestHead(this.req, member.target.basePath + this.path, forwardingHeaders(this.req), member.hostHeader);
     counters.bytesIn += requestHead.length + this.head.length;
     upstream.write(requestHead);
     if (this.head.length > 0) upstream.write(this.head);

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { createServer } from 'node:http';
-import type { IncomingHttpHeaders, Server } from 'node:http';
+import type { IncomingHttpHeaders, OutgoingHttpHeaders, Server } from 'node:http';
 import { createServer as createTcpServer } from 'node:net';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
@@ -17,14 +17,17 @@ export interface EchoedRequest {
 /**
  * A member for tests on 127.0.0.1: WebSocket echo (every message sent back as is, binary or
  * text) and an HTTP handler answering an EchoedRequest as JSON. `upgradeStatus` makes it refuse
- * upgrades with that status instead.
+ * upgrades with that status instead. Its 101 carries `X-Seen-Host` (the Host it was sent), and
+ * every HTTP answer the headers in `responseHeaders` (e.g. Location, Set-Cookie).
  */
 export class Backend {
-  /** Upgrade requests received (their URLs and headers). */
-  readonly upgrades: { url: string; headers: IncomingHttpHeaders }[] = [];
+  /** Upgrade requests received (their URLs and headers, parsed and raw). */
+  readonly upgrades: { url: string; headers: IncomingHttpHeaders; rawHeaders: string[] }[] = [];
   /** WebSocket connections accepted so far. */
   accepted = 0;
   upgradeStatus: number | undefined;
+  /** Extra headers of every HTTP answer. */
+  responseHeaders: OutgoingHttpHeaders = {};
   private readonly server: Server;
   private readonly wss = new WebSocketServer({ noServer: true });
   private readonly sockets = new Set<Socket>();
@@ -35,15 +38,16 @@ export class Backend {
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
         const echoed: EchoedRequest = { backend: name, method: req.method!, url: req.url!, headers: req.headers, body: Buffer.concat(chunks).toString() };
-        res.writeHead(200, { 'content-type': 'application/json', 'x-backend': name }).end(JSON.stringify(echoed));
+        res.writeHead(200, { 'content-type': 'application/json', 'x-backend': name, ...this.responseHeaders }).end(JSON.stringify(echoed));
       });
     });
     this.server.on('connection', (socket) => {
       this.sockets.add(socket);
       socket.once('close', () => this.sockets.delete(socket));
     });
+    this.wss.on('headers', (headers, req) => headers.push(`X-Seen-Host: ${req.headers.host ?? ''}`));
     this.server.on('upgrade', (req, socket, head) => {
-      this.upgrades.push({ url: req.url!, headers: req.headers });
+      this.upgrades.push({ url: req.url!, headers: req.headers, rawHeaders: req.rawHeaders });
       if (this.upgradeStatus !== undefined) {
         socket.end(`HTTP/1.1 ${this.upgradeStatus} Refused\r\ncontent-length: 7\r\nconnection: close\r\n\r\nrefused`);
         return;

@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import type { IncomingHttpHeaders } from 'node:http';
 import { connect } from 'node:net';
 import { WebSocket } from 'ws';
 import type { RawData } from 'ws';
@@ -11,6 +12,18 @@ export async function openWebSocket(url: string, options: { headers?: Record<str
     ws.once('error', reject);
   });
   return ws;
+}
+
+/** Opens a WebSocket like openWebSocket, also resolving with the headers of the 101 the client received. */
+export async function openWebSocketWithHeaders(url: string, options: { headers?: Record<string, string> } = {}): Promise<{ ws: WebSocket; headers: IncomingHttpHeaders }> {
+  const ws = new WebSocket(url, [], { headers: options.headers });
+  const headers = await new Promise<IncomingHttpHeaders>((resolve, reject) => {
+    let seen: IncomingHttpHeaders = {};
+    ws.once('upgrade', (res) => (seen = res.headers));
+    ws.once('open', () => resolve(seen));
+    ws.once('error', reject);
+  });
+  return { ws, headers };
 }
 
 /** Sends a message and resolves with the next one received (as a Buffer). */
