@@ -9,6 +9,7 @@ import { downstreamResponseHeaders, forwardingHeaders, upstreamRequestHeaders } 
 import { errorCode, noteConnected, noteFailure } from './proxy-context';
 import type { ProxyContext } from './proxy-context';
 import { resolveRequest, unavailableReason } from './resolve';
+import { reverseResponseHeaders } from './reverse-headers';
 import { sendText } from './responses';
 import { whenConnected } from './upstream-connect';
 
@@ -16,7 +17,7 @@ import { whenConnected } from './upstream-connect';
  * One plain HTTP request forwarded to a member, in named steps: attempt (pick a member, open
  * the request), connected (only now is the request body piped, so a connect failure has
  * consumed nothing and the next member can be tried — bodies included), response (status and
- * headers, then the body streamed), and client close (whatever is upstream is dropped).
+ * headers — Location and cookie paths mapped back for a stripped prefix — then the body streamed), and client close (whatever is upstream is dropped).
  */
 class HttpExchange {
   private readonly tried: RuntimeMember[] = [];
@@ -37,6 +38,8 @@ class HttpExchange {
     private readonly res: ServerResponse,
     private readonly balancer: RuntimeBalancer,
     private readonly path: string,
+    /** The stripped prefix put back in the member's Location and cookie paths, or null (see CompiledRoute.reversePrefix). */
+    private readonly reversePrefix: string | null,
     private readonly ctx: ProxyContext,
   ) {
     this.headers = upstreamRequestHeaders(req, forwardingHeaders(req));
@@ -86,6 +89,7 @@ class HttpExchange {
     if (upstream !== this.upstream) return;
     const counters = member.counters;
     const headers = downstreamResponseHeaders(response);
+    if (this.reversePrefix !== null) reverseResponseHeaders(headers, this.reversePrefix, member);
     addStickyCookie(headers, member, this.stickyToken);
     this.res.writeHead(response.statusCode ?? 502, response.statusMessage, headers);
     response.on('data', (chunk: Buffer) => (counters.bytesOut += chunk.length));
@@ -137,5 +141,5 @@ export function proxyHttp(req: IncomingMessage, res: ServerResponse, ctx: ProxyC
     sendText(res, resolution.status, resolution.reason);
     return;
   }
-  new HttpExchange(req, res, resolution.balancer, resolution.path, ctx).attempt();
+  new HttpExchange(req, res, resolution.balancer, resolution.path, resolution.reversePrefix, ctx).attempt();
 }
