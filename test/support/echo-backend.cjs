@@ -9,6 +9,10 @@ const { WebSocketServer } = require('ws');
 
 const name = process.env.NAME ?? 'echo';
 const server = http.createServer((req, res) => {
+  if (req.url.endsWith('/redirect')) {
+    res.writeHead(302, { location: '/landed', 'set-cookie': 'sid=1; Path=/app; HttpOnly' });
+    return res.end();
+  }
   res.writeHead(200, { 'content-type': 'text/plain', 'x-backend': name, 'x-echo-headers': JSON.stringify(req.headers) });
   res.end(`${name} ${req.method} ${req.url}`);
 });
@@ -16,7 +20,7 @@ const wss = new WebSocketServer({ server, maxPayload: 32 * 1024 * 1024 });
 wss.on('connection', (ws, req) => {
   ws.on('error', () => ws.terminate());
   ws.on('message', (data, isBinary) => ws.send(isBinary ? data : `${name}: ${data.toString()}`, { binary: isBinary }));
-  if (req.url.includes('hello')) ws.send(`${name}: hello`);
+  if (req.url.includes('hello')) ws.send(`${name}: hello ${req.headers.host} ${req.url}`);
 });
 server.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => {
   process.stdout.write(`${JSON.stringify({ msg: 'listening', name, port: server.address().port })}\n`);
