@@ -48,11 +48,22 @@ export const timeouts = z.object({
   connectMs: z.number().int().min(1).max(600_000),
   /** A tunnel with no bytes in either direction for this long is closed (HAProxy's `timeout tunnel`); 0 = never. */
   tunnelIdleMs: z.number().int().min(0).max(86_400_000),
+  /** An idle pooled HTTP connection to a member is closed after this long (NGINX's upstream keepalive_timeout); 0 = no pooling. */
+  keepAliveMs: z.number().int().min(0).max(3_600_000),
 });
 export type Timeouts = z.infer<typeof timeouts>;
 
 /** Safe defaults for WebSockets: no 60 s read-timeout trap (NGINX's proxy_read_timeout). */
-export const DEFAULT_TIMEOUTS: Timeouts = { connectMs: 3_000, tunnelIdleMs: 3_600_000 };
+export const DEFAULT_TIMEOUTS: Timeouts = { connectMs: 3_000, tunnelIdleMs: 3_600_000, keepAliveMs: 15_000 };
+
+/**
+ * Per-balancer limits. `maxTunnelsPerMember` (0 = none) caps open tunnels on each member per
+ * agent, as HAProxy's `maxconn` on a server: a full member is skipped, so new tunnels fail over
+ * to members with room, and get 503 when every usable member is full.
+ */
+export const limits = z.object({ maxTunnelsPerMember: z.number().int().min(0).max(1_000_000) });
+export type Limits = z.infer<typeof limits>;
+export const DEFAULT_LIMITS: Limits = { maxTunnelsPerMember: 0 };
 
 export const failover = z.object({
   /** How many other members are tried after a connect failure before answering 503. */
@@ -124,6 +135,7 @@ export const snapshotBalancer = z.object({
   slowStartMs: z.number().int().min(0).max(3_600_000),
   hostHeader,
   timeouts,
+  limits,
   failover,
   members: z.array(snapshotMember),
 });
