@@ -32,10 +32,12 @@ describe('REST API', () => {
     expect(route.body).toMatchObject({ match: { type: 'prefix', path: '/crud' }, websocket: 'only', priority: 0, stripPrefix: false, enabled: true });
 
     const renamed = await stack.api('PATCH', `/api/v1/balancers/${id}`, { lbMethod: 'bybusyness', timeouts: { tunnelIdleMs: 0 } });
-    expect(renamed.body).toMatchObject({ lbMethod: 'bybusyness', timeouts: { connectMs: 3000, tunnelIdleMs: 0 } });
+    expect(renamed.body).toMatchObject({ lbMethod: 'bybusyness', timeouts: { connectMs: 3000, tunnelIdleMs: 0, keepAliveMs: 15000 }, limits: { maxTunnelsPerMember: 0 } });
+    const limited = await stack.api('PATCH', `/api/v1/balancers/${id}`, { limits: { maxTunnelsPerMember: 500 }, timeouts: { keepAliveMs: 0 } });
+    expect(limited.body).toMatchObject({ timeouts: { connectMs: 3000, tunnelIdleMs: 0, keepAliveMs: 0 }, limits: { maxTunnelsPerMember: 500 } });
 
-    const snapshot = await stack.api('GET', `/api/v1/revisions/${revisionOf(renamed.headers)}`);
-    expect(snapshot.body.config.balancers).toEqual([expect.objectContaining({ id, lbMethod: 'bybusyness', members: [expect.objectContaining({ weight: 9, state: 'standby' })] })]);
+    const snapshot = await stack.api('GET', `/api/v1/revisions/${revisionOf(limited.headers)}`);
+    expect(snapshot.body.config.balancers).toEqual([expect.objectContaining({ id, lbMethod: 'bybusyness', limits: { maxTunnelsPerMember: 500 }, members: [expect.objectContaining({ weight: 9, state: 'standby' })] })]);
     expect(snapshot.body.hash).toMatch(/^[0-9a-f]{64}$/);
 
     expect((await stack.api('DELETE', `/api/v1/balancers/${id}`)).status).toBe(409);
@@ -46,8 +48,8 @@ describe('REST API', () => {
     expect((await stack.api('GET', `/api/v1/balancers/${id}`)).status).toBe(404);
 
     const audit = await stack.api<{ action: string; revision: number }[]>('GET', '/api/v1/audit');
-    expect(audit.body.slice(0, 8).map((e) => e.action)).toEqual([
-      'balancer.delete', 'member.delete', 'route.delete', 'balancer.update', 'route.create', 'member.update', 'member.create', 'balancer.create',
+    expect(audit.body.slice(0, 9).map((e) => e.action)).toEqual([
+      'balancer.delete', 'member.delete', 'route.delete', 'balancer.update', 'balancer.update', 'route.create', 'member.update', 'member.create', 'balancer.create',
     ]);
     expect(audit.body[0].revision).toBe(revisionOf(deleted.headers));
   });

@@ -3,6 +3,7 @@ import {
   DEFAULT_FAILOVER,
   DEFAULT_HASH_KEY,
   DEFAULT_HOST_HEADER,
+  DEFAULT_LIMITS,
   DEFAULT_STICKY,
   DEFAULT_STICKY_COOKIE,
   DEFAULT_TIMEOUTS,
@@ -10,6 +11,7 @@ import {
   hashKey,
   hostHeader,
   lbMethod,
+  limits,
   snapshotBalancer,
   sticky,
   timeouts,
@@ -46,6 +48,7 @@ export const createBalancerBody = z.strictObject({
   slowStartMs: snapshotBalancer.shape.slowStartMs.default(0),
   hostHeader: hostHeaderInput.default(DEFAULT_HOST_HEADER),
   timeouts: timeouts.partial().strict().default({}).transform((t) => ({ ...DEFAULT_TIMEOUTS, ...t })),
+  limits: limits.partial().strict().default({}).transform((l) => ({ ...DEFAULT_LIMITS, ...l })),
   failover: failover.partial().strict().default({}).transform((f) => ({ ...DEFAULT_FAILOVER, ...f })),
 });
 export type CreateBalancerBody = z.infer<typeof createBalancerBody>;
@@ -59,6 +62,7 @@ export const updateBalancerBody = z.strictObject({
   slowStartMs: snapshotBalancer.shape.slowStartMs.optional(),
   hostHeader: hostHeaderInput.optional(),
   timeouts: timeouts.partial().strict().optional(),
+  limits: limits.partial().strict().optional(),
   failover: failover.partial().strict().optional(),
 });
 export type UpdateBalancerBody = z.infer<typeof updateBalancerBody>;
@@ -72,7 +76,8 @@ export interface BalancerDto {
   hash: HashKey;
   slowStartMs: number;
   hostHeader: HostHeader;
-  timeouts: { connectMs: number; tunnelIdleMs: number };
+  timeouts: { connectMs: number; tunnelIdleMs: number; keepAliveMs: number };
+  limits: { maxTunnelsPerMember: number };
   failover: { retries: number };
   createdAt: Date;
   updatedAt: Date;
@@ -100,7 +105,8 @@ export function toBalancerDto(row: BalancerRow): BalancerDto {
     hash: { source: row.hashSource as HashKey['source'], name: row.hashName },
     slowStartMs: row.slowStartMs,
     hostHeader: { mode: row.hostMode as HostHeader['mode'], value: row.hostValue },
-    timeouts: { connectMs: row.connectMs, tunnelIdleMs: row.tunnelIdleMs },
+    timeouts: { connectMs: row.connectMs, tunnelIdleMs: row.tunnelIdleMs, keepAliveMs: row.keepAliveMs },
+    limits: { maxTunnelsPerMember: row.maxTunnelsPerMember },
     failover: { retries: row.retries },
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,

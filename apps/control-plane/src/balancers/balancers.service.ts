@@ -34,6 +34,8 @@ export class BalancersService {
           ...policyColumns(body),
           connectMs: body.timeouts.connectMs,
           tunnelIdleMs: body.timeouts.tunnelIdleMs,
+          keepAliveMs: body.timeouts.keepAliveMs,
+          maxTunnelsPerMember: body.limits.maxTunnelsPerMember,
           retries: body.failover.retries,
         },
       });
@@ -55,6 +57,8 @@ export class BalancersService {
           ...policyColumns(body),
           connectMs: body.timeouts?.connectMs,
           tunnelIdleMs: body.timeouts?.tunnelIdleMs,
+          keepAliveMs: body.timeouts?.keepAliveMs,
+          maxTunnelsPerMember: body.limits?.maxTunnelsPerMember,
           retries: body.failover?.retries,
         },
       });

@@ -1,0 +1,4 @@
+-- AlterTable
+ALTER TABLE "Balancer" ADD COLUMN     "keepAliveMs" INTEGER NOT NULL DEFAULT 15000,
+ADD COLUMN     "maxTunnelsPerMember" INTEGER NOT NULL DEFAULT 0;
+
