@@ -57,7 +57,7 @@ export class Agent {
   ) {
     this.logger = options.logger;
     this.cache = new SnapshotCache(settings.cacheDir);
-    this.proxy = new ProxyServer(this.state, this.logger);
+    this.proxy = new ProxyServer(this.state, this.logger, { requestHeaderMs: settings.requestHeaderMs, maxHeaderBytes: settings.maxHeaderBytes });
     this.control = new ControlClient(
       {
         url: settings.controlUrl,

@@ -15,6 +15,8 @@ describe('loadSettings', () => {
       adminListen: { host: '127.0.0.1', port: 9901 },
       cacheDir: resolve('.switchboard/agent-cache'),
       statsIntervalMs: 1000,
+      requestHeaderMs: 10_000,
+      maxHeaderBytes: 16_384,
       logLevel: 'info',
     });
   });
@@ -27,6 +29,8 @@ describe('loadSettings', () => {
       SWITCHBOARD_ADMIN_LISTEN: '[::1]:9999',
       SWITCHBOARD_CACHE_DIR: '/var/cache/sb',
       SWITCHBOARD_STATS_INTERVAL_MS: '250',
+      SWITCHBOARD_REQUEST_HEADER_MS: '300',
+      SWITCHBOARD_MAX_HEADER_BYTES: '4096',
       SWITCHBOARD_LOG_LEVEL: 'warn',
     });
     expect(settings).toMatchObject({
@@ -35,6 +39,8 @@ describe('loadSettings', () => {
       adminListen: { host: '::1', port: 9999 },
       cacheDir: '/var/cache/sb',
       statsIntervalMs: 250,
+      requestHeaderMs: 300,
+      maxHeaderBytes: 4096,
       logLevel: 'warn',
     });
   });
@@ -50,6 +56,13 @@ describe('loadSettings', () => {
     expect(load).toThrow(/SWITCHBOARD_AGENT_TOKEN: is required/);
     expect(load).toThrow(/SWITCHBOARD_LISTEN: must be :PORT or HOST:PORT/);
     expect(load).toThrow(/SWITCHBOARD_STATS_INTERVAL_MS/);
+  });
+
+  it('refuses listener limits out of range', () => {
+    const load = () => loadSettings({ ...base, SWITCHBOARD_REQUEST_HEADER_MS: '50', SWITCHBOARD_MAX_HEADER_BYTES: 'big' });
+    expect(load).toThrow(/SWITCHBOARD_REQUEST_HEADER_MS/);
+    expect(load).toThrow(/SWITCHBOARD_MAX_HEADER_BYTES/);
+    expect(() => loadSettings({ ...base, SWITCHBOARD_MAX_HEADER_BYTES: '2000000' })).toThrow(/SWITCHBOARD_MAX_HEADER_BYTES/);
   });
 });
 

@@ -68,6 +68,8 @@ const environment = z.object({
   SWITCHBOARD_ADMIN_LISTEN: listenAddress.prefault('127.0.0.1:9901'),
   SWITCHBOARD_CACHE_DIR: z.string().default('./.switchboard/agent-cache'),
   SWITCHBOARD_STATS_INTERVAL_MS: z.coerce.number().int('must be an integer').min(100).max(60_000).default(1_000),
+  SWITCHBOARD_REQUEST_HEADER_MS: z.coerce.number().int('must be an integer').min(100).max(600_000).default(10_000),
+  SWITCHBOARD_MAX_HEADER_BYTES: z.coerce.number().int('must be an integer').min(1_024).max(1_048_576).default(16_384),
   SWITCHBOARD_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -87,6 +89,10 @@ export interface AgentSettings {
   readonly cacheDir: string;
   /** Period of `stats` messages in milliseconds (default 1000). */
   readonly statsIntervalMs: number;
+  /** Time the whole request head may take to arrive on the proxy port, in milliseconds (default 10000). */
+  readonly requestHeaderMs: number;
+  /** Largest request head accepted on the proxy port, in bytes (default 16384); larger gets 431. */
+  readonly maxHeaderBytes: number;
   /** pino level (default `info`). */
   readonly logLevel: string;
 }
@@ -113,6 +119,8 @@ export function loadSettings(env: NodeJS.ProcessEnv): AgentSettings {
     adminListen: vars.SWITCHBOARD_ADMIN_LISTEN,
     cacheDir: resolve(vars.SWITCHBOARD_CACHE_DIR),
     statsIntervalMs: vars.SWITCHBOARD_STATS_INTERVAL_MS,
+    requestHeaderMs: vars.SWITCHBOARD_REQUEST_HEADER_MS,
+    maxHeaderBytes: vars.SWITCHBOARD_MAX_HEADER_BYTES,
     logLevel: vars.SWITCHBOARD_LOG_LEVEL,
   };
 }

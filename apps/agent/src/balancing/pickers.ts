@@ -22,11 +22,13 @@ export interface Candidates {
   now: number;
   /** The request's key for lbmethod `hash` ('' otherwise). */
   key: string;
+  /** Set by selectMember: whether the last selection for a tunnel skipped a member for being full (maxTunnelsPerMember). */
+  sawFull: boolean;
 }
 
 /** Scratch candidates for a balancer of `size` members. */
 export function createCandidates(size: number): Candidates {
-  return { index: new Int32Array(size), weight: new Float64Array(size), load: new Float64Array(size), count: 0, now: 0, key: '' };
+  return { index: new Int32Array(size), weight: new Float64Array(size), load: new Float64Array(size), count: 0, now: 0, key: '', sawFull: false };
 }
 
 /** Chooses one member for a new connection or request among the candidates (count ≥ 1); returns its position in the balancer's members. */

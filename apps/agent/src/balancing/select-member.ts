@@ -30,7 +30,7 @@ const PASSES: readonly { readonly state: MemberState; readonly down: boolean }[]
  * lowest lbset among them (Apache's lbset: a higher tier only when no member of a lower one is
  * usable), with their effective weights. Returns the count.
  */
-function collect(balancer: RuntimeBalancer, state: MemberState, down: boolean, tried: readonly RuntimeMember[], now: number): number {
+function collect(balancer: RuntimeBalancer, state: MemberState, down: boolean, tried: readonly RuntimeMember[], now: number, maxTunnels: number): number {
   const { members, candidates, slowStartMs } = balancer;
   const { index, weight } = candidates;
   let count = 0;
@@ -40,6 +40,10 @@ function collect(balancer: RuntimeBalancer, state: MemberState, down: boolean, t
     if (member.state !== state || member.lbset > lowest) continue;
     if (!down && member.counters.health === 'down') continue;
     if (tried.length > 0 && tried.includes(member)) continue;
+    if (maxTunnels > 0 && isFull(member, maxTunnels)) {
+      candidates.sawFull = true;
+      continue;
+    }
     if (member.lbset < lowest) {
       lowest = member.lbset;
       count = 0;
@@ -49,6 +53,11 @@ function collect(balancer: RuntimeBalancer, state: MemberState, down: boolean, t
     count += 1;
   }
   return count;
+}
+
+/** Whether a member has `maxTunnels` tunnels open or being connected on this agent (maxTunnelsPerMember). */
+function isFull(member: RuntimeMember, maxTunnels: number): boolean {
+  return member.counters.openTunnels + member.counters.connectingTunnels >= maxTunnels;
 }
 
 /** A sticky request keeps its member while it is not disabled and not seen down (a draining one still takes it, Apache's N). */
@@ -61,16 +70,24 @@ function stickyUsable(member: RuntimeMember, tried: readonly RuntimeMember[]): b
  * members already `tried` for it: the `sticky` member (named by the request's sticky cookie)
  * when it may take it, else the balancer's lbmethod among the first pass (see PASSES) that has
  * candidates, restricted to its lowest lbset. `key` is the request's key for lbmethod `hash`.
+ * For a new `tunnel`, members full under the balancer's maxTunnelsPerMember (open + connecting
+ * tunnels on this agent) are skipped, the sticky one included, and `candidates.sawFull` tells
+ * whether one was (HTTP requests are not limited).
  * Returns undefined when no member is eligible. Allocates nothing.
  */
-export function selectMember(balancer: RuntimeBalancer, tried: readonly RuntimeMember[], key = '', sticky?: RuntimeMember): RuntimeMember | undefined {
+export function selectMember(balancer: RuntimeBalancer, tried: readonly RuntimeMember[], key = '', sticky?: RuntimeMember, tunnel = false): RuntimeMember | undefined {
+  const maxTunnels = tunnel ? balancer.maxTunnelsPerMember : 0;
+  balancer.candidates.sawFull = false;
   if (sticky !== undefined && stickyUsable(sticky, tried)) {
-    sticky.counters.elected += 1;
-    return sticky;
+    if (maxTunnels === 0 || !isFull(sticky, maxTunnels)) {
+      sticky.counters.elected += 1;
+      return sticky;
+    }
+    balancer.candidates.sawFull = true;
   }
   const now = balancer.usesClock ? balancer.clock() : 0;
   for (const pass of PASSES) {
-    const count = collect(balancer, pass.state, pass.down, tried, now);
+    const count = collect(balancer, pass.state, pass.down, tried, now, maxTunnels);
     if (count === 0) continue;
     const candidates = balancer.candidates;
     candidates.count = count;

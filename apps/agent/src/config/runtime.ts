@@ -48,6 +48,8 @@ export interface RuntimeBalancer {
   readonly timeouts: Timeouts;
   /** How many other members are tried after a connect failure. */
   readonly retries: number;
+  /** Open + connecting tunnels a member may have on this agent before new tunnels skip it; 0 = no limit (HTTP requests never count). */
+  readonly maxTunnelsPerMember: number;
   readonly members: readonly RuntimeMember[];
   readonly picker: MemberPicker;
   /** Weight ramp-up after a member becomes usable (ms); 0 = off. */

@@ -61,8 +61,9 @@ class HttpExchange {
     member.counters.inflightRequests += 1;
     const { target } = member;
     setHost(this.headers, member.hostHeader ?? this.req.headers.host);
+    const pools = this.ctx.pools.forKeepAlive(this.balancer.timeouts.keepAliveMs);
     const upstream = (target.secure ? httpsRequest : httpRequest)({
-      agent: target.secure ? this.ctx.agents.https : this.ctx.agents.http,
+      agent: target.secure ? pools.https : pools.http,
       host: target.host,
       port: target.port,
       method: this.req.method,

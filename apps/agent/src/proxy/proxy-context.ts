@@ -5,24 +5,56 @@ import type { Logger } from 'pino';
 import type { ConfigState } from '../config/config-state';
 import type { RuntimeMember } from '../config/runtime';
 
-/** Keep-alive connection pools to members, one per scheme. */
+/** Connection pools to members, one per scheme. */
 export interface UpstreamAgents {
   readonly http: HttpAgent;
   readonly https: HttpsAgent;
 }
 
+/**
+ * The agents' connection pools to members, one pair per keepAliveMs value in use (balancers
+ * with the same value share it): with keepAliveMs > 0 a socket idle in the pool that long is
+ * closed (sooner if the member's `Keep-Alive: timeout` hint says so); with 0 nothing is
+ * pooled and every request gets a fresh connection, closed after its response.
+ */
+export class UpstreamPools {
+  private readonly byKeepAlive = new Map<number, UpstreamAgents>();
+
+  /** The pools for a balancer's keepAliveMs (created on first use). */
+  forKeepAlive(keepAliveMs: number): UpstreamAgents {
+    let agents = this.byKeepAlive.get(keepAliveMs);
+    if (!agents) {
+      agents = createUpstreamAgents(keepAliveMs);
+      this.byKeepAlive.set(keepAliveMs, agents);
+    }
+    return agents;
+  }
+
+  /** Closes every pooled socket (shutdown). */
+  destroy(): void {
+    for (const agents of this.byKeepAlive.values()) {
+      agents.http.destroy();
+      agents.https.destroy();
+    }
+    this.byKeepAlive.clear();
+  }
+}
+
 /** What the proxy's request and upgrade handlers share. */
 export interface ProxyContext {
   readonly state: ConfigState;
-  readonly agents: UpstreamAgents;
+  readonly pools: UpstreamPools;
   /** Client sockets of upgrades being tunnelled (pending or open), for shutdown. */
   readonly tunnels: Set<Duplex>;
   readonly logger: Logger;
 }
 
-/** Keep-alive pools reusing the most recent socket first (so idle ones expire), no cap on sockets per member. */
-export function createUpstreamAgents(): UpstreamAgents {
-  const options = { keepAlive: true, scheduling: 'lifo' as const };
+/**
+ * Pools reusing the most recent socket first (so idle ones expire), no cap on sockets per member.
+ * The agent's `timeout` closes a socket idle in the free list (a busy one only gets a `timeout` event, unheeded).
+ */
+export function createUpstreamAgents(keepAliveMs: number): UpstreamAgents {
+  const options = keepAliveMs > 0 ? { keepAlive: true, scheduling: 'lifo' as const, timeout: keepAliveMs } : { keepAlive: false };
   return { http: new HttpAgent(options), https: new HttpsAgent(options) };
 }
 

@@ -30,3 +30,8 @@ export function unavailableReason(balancer: RuntimeBalancer, attempts: number, l
     ? `no usable member in balancer ${balancer.name}`
     : `no member of balancer ${balancer.name} could be reached (${attempts} tried, last error: ${lastError})`;
 }
+
+/** The 503 body of a tunnel when every member it could use has maxTunnelsPerMember tunnels on this agent. */
+export function fullReason(balancer: RuntimeBalancer): string {
+  return `every usable member is full in balancer ${balancer.name} (maxTunnelsPerMember ${balancer.maxTunnelsPerMember})`;
+}

@@ -7,7 +7,7 @@ import { hashKeyOf, stickyMember, stickyToken } from './affinity';
 import { forwardingHeaders, upgradeRequestHead } from './forwarding-headers';
 import { errorCode, noteConnected, noteFailure } from './proxy-context';
 import type { ProxyContext } from './proxy-context';
-import { isWebSocketUpgrade, resolveRequest, unavailableReason } from './resolve';
+import { fullReason, isWebSocketUpgrade, resolveRequest, unavailableReason } from './resolve';
 import { sendRawText } from './responses';
 import { openUpstream, whenConnected } from './upstream-connect';
 
@@ -53,9 +53,10 @@ class Tunnel {
 
   /** Picks the next member (see selectMember: sticky, lbset, lbmethod) and connects to it, or answers 503 on the raw socket. */
   attempt(): void {
-    const member = selectMember(this.balancer, this.tried, this.key, this.sticky);
+    const member = selectMember(this.balancer, this.tried, this.key, this.sticky, true);
     if (!member) {
-      sendRawText(this.client, 503, unavailableReason(this.balancer, this.tried.length, errorCode(this.lastError)));
+      const full = this.balancer.candidates.sawFull;
+      sendRawText(this.client, 503, full ? fullReason(this.balancer) : unavailableReason(this.balancer, this.tried.length, errorCode(this.lastError)));
       return;
     }
     this.tried.push(member);

@@ -1,4 +1,4 @@
-import { DEFAULT_FAILOVER, DEFAULT_HASH_KEY, DEFAULT_HOST_HEADER, DEFAULT_STICKY, DEFAULT_TIMEOUTS, hashConfig } from '@switchboard/protocol';
+import { DEFAULT_FAILOVER, DEFAULT_HASH_KEY, DEFAULT_HOST_HEADER, DEFAULT_LIMITS, DEFAULT_STICKY, DEFAULT_TIMEOUTS, hashConfig } from '@switchboard/protocol';
 import type { Snapshot, SnapshotBalancer, SnapshotConfig, SnapshotMember, SnapshotRoute } from '@switchboard/protocol';
 
 /** A member of the snapshot schema: weight 1, lbset 0, active, unless overridden. */
@@ -6,9 +6,9 @@ export function member(id: string, url: string, overrides: Partial<SnapshotMembe
   return { id, url, name: null, weight: 1, lbset: 0, state: 'active', ...overrides };
 }
 
-/** A balancer named after its id: byrequests, not sticky, hash of the client IP, no slow start, client Host kept, the protocol's default timeouts and failover, unless overridden. */
+/** A balancer named after its id: byrequests, not sticky, hash of the client IP, no slow start, client Host kept, the protocol's default timeouts, limits and failover, unless overridden. */
 export function balancer(id: string, members: SnapshotMember[], overrides: Partial<SnapshotBalancer> = {}): SnapshotBalancer {
-  return { id, name: id, lbMethod: 'byrequests', sticky: DEFAULT_STICKY, hash: DEFAULT_HASH_KEY, slowStartMs: 0, hostHeader: DEFAULT_HOST_HEADER, timeouts: DEFAULT_TIMEOUTS, failover: DEFAULT_FAILOVER, members, ...overrides };
+  return { id, name: id, lbMethod: 'byrequests', sticky: DEFAULT_STICKY, hash: DEFAULT_HASH_KEY, slowStartMs: 0, hostHeader: DEFAULT_HOST_HEADER, timeouts: DEFAULT_TIMEOUTS, limits: DEFAULT_LIMITS, failover: DEFAULT_FAILOVER, members, ...overrides };
 }
 
 /** An enabled route with prefix `/`, any host, any websocket-ness, priority 0, unless overridden. */

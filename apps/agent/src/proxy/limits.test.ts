@@ -1,0 +1,135 @@
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { connect } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_TIMEOUTS } from '@switchboard/protocol';
+import { routeToken } from '../config/compile';
+import { closeWebSocket, openWebSocket, rawExchange } from '../testing/clients';
+import { member, singleBalancer } from '../testing/fixtures';
+import { useStack } from '../testing/stack';
+import { waitFor } from '../testing/wait';
+
+const stack = useStack();
+
+const UPGRADE = 'GET / HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n';
+
+describe('maxTunnelsPerMember', () => {
+  it('spreads tunnels up to the limit, answers 503 when every member is full, and lets one in once a tunnel closes', async () => {
+    const members = [member('m1', stack.backends[0]!.url()), member('m2', stack.backends[1]!.url())];
+    await stack.serve(singleBalancer(members, { limits: { maxTunnelsPerMember: 2 } }));
+    const sockets = [];
+    for (let i = 0; i < 4; i++) sockets.push(await openWebSocket(stack.agent.ws()));
+    expect(stack.backends.map((b) => b.accepted)).toEqual([2, 2]);
+    expect([stack.counters('m1').openTunnels, stack.counters('m2').openTunnels]).toEqual([2, 2]);
+    const raw = await rawExchange(stack.agent.port, UPGRADE);
+    expect(raw).toMatch(/^HTTP\/1\.1 503 Service Unavailable\r\n/);
+    expect(raw).toMatch(/\r\n\r\nevery usable member is full in balancer b1 \(maxTunnelsPerMember 2\)$/);
+    // HTTP requests are not limited.
+    expect((await fetch(stack.agent.http('/'))).status).toBe(200);
+    await closeWebSocket(sockets.shift()!);
+    await waitFor(() => stack.counters('m1').openTunnels + stack.counters('m2').openTunnels === 3, 'the tunnel to be counted closed');
+    sockets.push(await openWebSocket(stack.agent.ws()));
+    expect([stack.counters('m1').openTunnels, stack.counters('m2').openTunnels]).toEqual([2, 2]);
+    await Promise.all(sockets.map(closeWebSocket));
+  });
+
+  it('skips a full sticky member for a new tunnel', async () => {
+    const members = [member('m1', stack.backends[0]!.url()), member('m2', stack.backends[1]!.url())];
+    await stack.serve(singleBalancer(members, { limits: { maxTunnelsPerMember: 1 }, sticky: { mode: 'cookie', name: 'SB' } }));
+    const first = await openWebSocket(stack.agent.ws());
+    const cookieFor = stack.counters('m1').openTunnels === 1 ? 'm1' : 'm2';
+    const second = await openWebSocket(stack.agent.ws(), { headers: { cookie: `SB=${routeToken(cookieFor)}` } });
+    expect([stack.counters('m1').openTunnels, stack.counters('m2').openTunnels]).toEqual([1, 1]);
+    await Promise.all([first, second].map(closeWebSocket));
+  });
+});
+
+/** An HTTP member counting the connections it accepted. */
+async function countingServer(): Promise<{ server: Server; port: number; connections(): number }> {
+  let count = 0;
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.end('ok'));
+  });
+  server.on('connection', () => (count += 1));
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return { server, port: (server.address() as AddressInfo).port, connections: () => count };
+}
+
+describe('keepAliveMs', () => {
+  it('0 opens a fresh member connection per request', async () => {
+    const member1 = await countingServer();
+    try {
+      const { http } = await stack.serve(singleBalancer([member('m1', `http://127.0.0.1:${member1.port}`)], { timeouts: { ...DEFAULT_TIMEOUTS, keepAliveMs: 0 } }));
+      for (let i = 0; i < 3; i++) expect(await (await fetch(http('/'))).text()).toBe('ok');
+      expect(member1.connections()).toBe(3);
+    } finally {
+      member1.server.closeAllConnections();
+      member1.server.close();
+    }
+  });
+
+  it('above 0 reuses one pooled member connection', async () => {
+    const member1 = await countingServer();
+    try {
+      const { http } = await stack.serve(singleBalancer([member('m1', `http://127.0.0.1:${member1.port}`)], { timeouts: { ...DEFAULT_TIMEOUTS, keepAliveMs: 2_000 } }));
+      for (let i = 0; i < 3; i++) expect(await (await fetch(http('/'))).text()).toBe('ok');
+      expect(member1.connections()).toBe(1);
+    } finally {
+      member1.server.closeAllConnections();
+      member1.server.close();
+    }
+  });
+
+  it('closes a pooled connection idle for keepAliveMs', async () => {
+    const member1 = await countingServer();
+    try {
+      const { http } = await stack.serve(singleBalancer([member('m1', `http://127.0.0.1:${member1.port}`)], { timeouts: { ...DEFAULT_TIMEOUTS, keepAliveMs: 200 } }));
+      expect(await (await fetch(http('/'))).text()).toBe('ok');
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      expect(await (await fetch(http('/'))).text()).toBe('ok');
+      expect(member1.connections()).toBe(2);
+    } finally {
+      member1.server.closeAllConnections();
+      member1.server.close();
+    }
+  });
+});
+
+describe('listener limits', () => {
+  it('cuts a client whose request head does not arrive within SWITCHBOARD_REQUEST_HEADER_MS', async () => {
+    await stack.start({ env: { SWITCHBOARD_REQUEST_HEADER_MS: '300' } });
+    const client: Socket = connect(stack.agent.port, '127.0.0.1');
+    client.on('error', () => undefined);
+    const received: Buffer[] = [];
+    client.on('data', (chunk: Buffer) => received.push(chunk));
+    const closed = once(client, 'close');
+    const started = Date.now();
+    const head = 'GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ' + 'a'.repeat(100) + '\r\n\r\n';
+    let i = 0;
+    const timer = setInterval(() => {
+      if (i < head.length && !client.destroyed) client.write(head[i++]!);
+    }, 50);
+    try {
+      await closed;
+    } finally {
+      clearInterval(timer);
+    }
+    const elapsed = Date.now() - started;
+    expect(elapsed).toBeGreaterThanOrEqual(250);
+    expect(elapsed).toBeLessThan(2_000);
+    expect(i).toBeLessThan(head.length);
+    expect(Buffer.concat(received).toString('latin1')).toMatch(/^(HTTP\/1\.1 408 |$)/);
+  });
+
+  it('answers 431 to a request head larger than SWITCHBOARD_MAX_HEADER_BYTES', async () => {
+    await stack.start({ env: { SWITCHBOARD_MAX_HEADER_BYTES: '4096' } });
+    const raw = await rawExchange(stack.agent.port, `GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(5_000)}\r\n\r\n`);
+    expect(raw).toMatch(/^HTTP\/1\.1 431 /);
+    const small = await rawExchange(stack.agent.port, `GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\nX-Big: ${'a'.repeat(3_000)}\r\n\r\n`);
+    expect(small).toMatch(/^HTTP\/1\.1 503 /); // under the limit: reaches routing (no configuration yet)
+  });
+});
