@@ -1,0 +1,38 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect, wsUrl } from './support/clients';
+import { agentAtRevision, createBalancer } from './support/config';
+import { startEchoBackend, startStack, type EchoBackend, type Stack } from './support/stack';
+
+/** limits.maxTunnelsPerMember set through the API caps tunnels per member on a real agent. */
+describe('tunnel limits end to end', () => {
+  let stack: Stack;
+  let backends: EchoBackend[];
+
+  beforeAll(async () => {
+    stack = await startStack();
+    backends = [await startEchoBackend('l-one'), await startEchoBackend('l-two')];
+  });
+  afterAll(async () => {
+    await stack?.stop();
+    await Promise.all((backends ?? []).map((b) => b.close()));
+  });
+
+  it('fills each member up to maxTunnelsPerMember, then answers 503, and admits again when one closes', async () => {
+    const { balancerId } = await createBalancer(stack, 'capped', backends.map((b) => ({ url: b.url, name: b.name })));
+    const patched = await stack.api('PATCH', `/api/v1/balancers/${balancerId}`, { limits: { maxTunnelsPerMember: 2 } });
+    expect(patched.body.limits).toEqual({ maxTunnelsPerMember: 2 });
+    await agentAtRevision(stack.agentAdminUrl, Number(patched.headers.get('switchboard-revision')));
+
+    const open = await Promise.all(Array.from({ length: 4 }, () => connect(wsUrl(stack.agentUrl, '/capped/ws'))));
+    const replies = await Promise.all(open.map((c, i) => c.roundTrip(`n${i}`)));
+    expect(replies.filter((r) => r.startsWith('l-one')).length).toBe(2);
+    await expect(connect(wsUrl(stack.agentUrl, '/capped/ws'))).rejects.toThrow('upgrade answered 503');
+    expect((await fetch(`${stack.agentUrl}/capped/plain`)).status).toBe(200);
+
+    open[0].close();
+    await open[0].closed;
+    const admitted = await connect(wsUrl(stack.agentUrl, '/capped/ws'));
+    expect(await admitted.roundTrip('again')).toMatch(/^l-(one|two): again$/);
+    for (const client of [...open.slice(1), admitted]) client.close();
+  });
+});
