@@ -3,6 +3,7 @@ import type { HelloMessage } from '@switchboard/protocol';
 import { ENV } from '../config/settings.module';
 import type { Env } from '../config/env';
 import { PrismaService } from '../database/prisma.service';
+import { isOnline } from './online';
 
 /** An agent as GET /api/v1/agents shows it. */
 export interface AgentDto {
@@ -53,7 +54,6 @@ export class AgentsService {
 
   async list(): Promise<AgentDto[]> {
     const rows = await this.prisma.agent.findMany({ orderBy: { name: 'asc' } });
-    const cutoff = new Date(Date.now() - this.env.SWITCHBOARD_AGENT_OFFLINE_MS);
-    return rows.map(({ createdAt: _created, ...row }) => ({ ...row, online: row.connectedAt !== null && row.lastSeenAt >= cutoff }));
+    return rows.map(({ createdAt: _created, ...row }) => ({ ...row, online: isOnline(row, this.env.SWITCHBOARD_AGENT_OFFLINE_MS) }));
   }
 }

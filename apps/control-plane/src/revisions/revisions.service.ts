@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { SnapshotConfig } from '@switchboard/protocol';
+import { toJsonValue } from '../common/json';
 import { Problem } from '../common/problem';
 import { PrismaService, type Tx } from '../database/prisma.service';
 import { buildSnapshot } from './snapshot.builder';
@@ -60,7 +61,7 @@ export class RevisionsService {
       const number = current + 1;
       await tx.revision.create({ data: { number, hash, snapshot: config as object, author: request.actor, reason: request.action } });
       await tx.auditEvent.create({
-        data: { actor: request.actor, action: request.action, target: record.target, before: toJson(record.before), after: toJson(record.after), revision: number },
+        data: { actor: request.actor, action: request.action, target: record.target, before: toJsonValue(record.before), after: toJsonValue(record.after), revision: number },
       });
       await tx.$executeRaw`SELECT pg_notify(${REVISION_CHANNEL}, ${String(number)})`;
       return { result: record.result, revision: number };
@@ -105,9 +106,4 @@ export class RevisionsService {
 
 function toView(row: { number: number; hash: string; author: string; reason: string; createdAt: Date; snapshot: unknown }): RevisionView {
   return { number: row.number, hash: row.hash, author: row.author, reason: row.reason, createdAt: row.createdAt, config: row.snapshot as SnapshotConfig };
-}
-
-/** Prisma's Json columns take plain JSON; Dates become ISO strings, undefined becomes null. */
-function toJson(value: unknown): object | undefined {
-  return value === undefined || value === null ? undefined : (JSON.parse(JSON.stringify(value)) as object);
 }

@@ -1,6 +1,7 @@
 import { hashConfig, snapshotConfig, type SnapshotConfig } from '@switchboard/protocol';
 import type { Tx } from '../database/prisma.service';
 import { Problem } from '../common/problem';
+import { fieldErrors } from '../common/zod.pipe';
 
 /**
  * Reads the whole configuration inside `tx` and returns it as the agents' snapshot config with
@@ -37,7 +38,7 @@ export async function buildSnapshot(tx: Tx): Promise<{ config: SnapshotConfig; h
   };
   const result = snapshotConfig.safeParse(candidate);
   if (!result.success) {
-    throw new Problem('conflict', 'the change would make the configuration inconsistent', result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+    throw new Problem('conflict', 'the change would make the configuration inconsistent', fieldErrors(result.error));
   }
   return { config: result.data, hash: hashConfig(result.data) };
 }

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { StatsMessage } from '@switchboard/protocol';
 import type { Env } from '../config/env';
 import { ENV } from '../config/settings.module';
+import { onlineWhere } from '../agents/online';
 import { PrismaService } from '../database/prisma.service';
 import { RevisionsService } from '../revisions/revisions.service';
 import { sumFigures, type AgentFigures, type StatsView } from './stats.dto';
@@ -35,8 +36,7 @@ export class StatsService {
   /** Figures for every member of the latest configuration, summed over online agents. */
   async read(): Promise<StatsView> {
     const latest = await this.revisions.latest();
-    const cutoff = new Date(Date.now() - this.env.SWITCHBOARD_AGENT_OFFLINE_MS);
-    const rows = await this.prisma.agentStat.findMany({ where: { agent: { connectedAt: { not: null }, lastSeenAt: { gte: cutoff } } }, orderBy: { agentId: 'asc' } });
+    const rows = await this.prisma.agentStat.findMany({ where: { agent: onlineWhere(this.env.SWITCHBOARD_AGENT_OFFLINE_MS) }, orderBy: { agentId: 'asc' } });
     const byMember = new Map<string, AgentFigures[]>();
     for (const row of rows) {
       const figures: AgentFigures = {

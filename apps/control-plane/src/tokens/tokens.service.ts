@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { hashSecret, newSecret } from '../auth/secrets';
+import { toJsonValue } from '../common/json';
 import { Problem } from '../common/problem';
 import { PrismaService } from '../database/prisma.service';
 import type { CreateAgentTokenBody, CreateApiTokenBody, TokenDto } from './token.dto';
@@ -53,6 +54,6 @@ export class TokensService {
   }
 
   private async audit(actor: string, action: string, target: string, after: object): Promise<void> {
-    await this.prisma.auditEvent.create({ data: { actor, action, target, after: JSON.parse(JSON.stringify(after)) as object } });
+    await this.prisma.auditEvent.create({ data: { actor, action, target, after: toJsonValue(after) } });
   }
 }
