@@ -14,7 +14,11 @@ const config = (): SnapshotConfig => ({
       timeouts: { connectMs: 3000, tunnelIdleMs: 0, keepAliveMs: 15000 },
       limits: { maxTunnelsPerMember: 0 },
       failover: { retries: 2 },
-      members: [{ id: 'm1', url: 'ws://10.0.0.1:9000', name: null, weight: 1, lbset: 0, state: 'active' }],
+      healthCheck: { type: 'http', path: '/health', expectStatus: 200, intervalMs: 5000, timeoutMs: 2000, passes: 2, fails: 3 },
+      passiveHealth: { fails: 1, retryMs: 10000 },
+      tls: { insecureSkipVerify: false, serverName: null },
+      rebalance: null,
+      members: [{ id: 'm1', url: 'ws://10.0.0.1:9000', name: null, weight: 1, lbset: 0, state: 'active', drain: null }],
     },
   ],
   routes: [{ id: 'r1', balancerId: 'b1', priority: 0, host: null, match: { type: 'prefix', path: '/chat' }, websocket: 'any', stripPrefix: false, enabled: true }],
@@ -71,6 +75,29 @@ describe('routes', () => {
     const relative = config();
     relative.routes[0].match = { type: 'prefix', path: 'chat' };
     expect(snapshotConfig.safeParse(relative).error!.issues[0]).toMatchObject({ path: ['routes', 0, 'match', 'path'], message: 'must start with /' });
+  });
+});
+
+describe('health checks, drains and rebalances', () => {
+  it('names a check timeout longer than its interval, a path without /, and an unknown type', () => {
+    const bad = config();
+    bad.balancers[0].healthCheck = { ...bad.balancers[0].healthCheck, timeoutMs: 6000 };
+    expect(describeIssues(snapshotConfig.safeParse(bad).error!)).toBe('balancers.0.healthCheck.timeoutMs: must not exceed intervalMs');
+    const relative = config();
+    relative.balancers[0].healthCheck = { ...relative.balancers[0].healthCheck, path: 'health' };
+    expect(describeIssues(snapshotConfig.safeParse(relative).error!)).toBe('balancers.0.healthCheck.path: must start with / and contain no spaces');
+    const unknown = JSON.parse(JSON.stringify(config())) as { balancers: { healthCheck: { type: string } }[] };
+    unknown.balancers[0].healthCheck.type = 'icmp';
+    expect(snapshotConfig.safeParse(unknown).error!.issues[0].path).toEqual(['balancers', 0, 'healthCheck', 'type']);
+  });
+
+  it('refuses a drain whose window is longer than its deadline and a negative rebalance tolerance', () => {
+    const bad = config();
+    bad.balancers[0].members[0] = { ...bad.balancers[0].members[0], state: 'draining', drain: { startedAt: 1, windowMs: 60_000, deadlineMs: 30_000 } };
+    bad.balancers[0].rebalance = { requestedAt: 1, tolerance: -0.1, closesPerSecond: 10 };
+    expect(describeIssues(snapshotConfig.safeParse(bad).error!)).toBe(
+      'balancers.0.rebalance.tolerance: Too small: expected number to be >=0; balancers.0.members.0.drain.windowMs: must not exceed deadlineMs',
+    );
   });
 });
 

@@ -71,6 +71,90 @@ export const failover = z.object({
 });
 export const DEFAULT_FAILOVER = { retries: 2 };
 
+/**
+ * Active health check run by every agent against every member of the balancer (Apache's
+ * mod_proxy_hcheck, HAProxy's `check`):
+ * - `http`: GET `path` (sent with the balancer's Host header rule), healthy when the status is `expectStatus`;
+ * - `tcp`: healthy when a TCP (or TLS, for https/wss members) connection opens;
+ * - `websocket`: a real upgrade on `path`, healthy on 101, then closed cleanly with close 1000;
+ * - `none`: no active check (passive checks only).
+ * A member turns `down` after `fails` failed checks in a row and `up` after `passes` good ones
+ * (Apache's hcfails/hcpasses, HAProxy's fall/rise). A check not answered within `timeoutMs` fails.
+ */
+export const healthCheck = z
+  .object({
+    type: z.enum(['none', 'http', 'tcp', 'websocket']),
+    path: z.string().regex(/^\/[^\s]*$/, 'must start with / and contain no spaces').max(1024),
+    expectStatus: z.number().int().min(100).max(599),
+    intervalMs: z.number().int().min(100).max(3_600_000),
+    timeoutMs: z.number().int().min(1).max(600_000),
+    passes: z.number().int().min(1).max(100),
+    fails: z.number().int().min(1).max(100),
+  })
+  .superRefine((value, ctx) => {
+    if (value.timeoutMs > value.intervalMs) ctx.addIssue({ code: 'custom', path: ['timeoutMs'], message: 'must not exceed intervalMs' });
+  });
+export type HealthCheck = z.infer<typeof healthCheck>;
+export const DEFAULT_HEALTH_CHECK: HealthCheck = { type: 'none', path: '/', expectStatus: 200, intervalMs: 5_000, timeoutMs: 2_000, passes: 2, fails: 3 };
+
+/**
+ * Passive health: `fails` connect failures or connect timeouts in a row mark a member `down` on
+ * that agent (HAProxy's `observe layer4` with `error-limit`). Without an active check, a down
+ * member gets real traffic again after `retryMs` (Apache's `retry`); with one, the check brings it back.
+ */
+export const passiveHealth = z.object({
+  fails: z.number().int().min(1).max(100),
+  retryMs: z.number().int().min(0).max(3_600_000),
+});
+export type PassiveHealth = z.infer<typeof passiveHealth>;
+export const DEFAULT_PASSIVE_HEALTH: PassiveHealth = { fails: 1, retryMs: 10_000 };
+
+/**
+ * TLS towards `https`/`wss` members. Certificates are verified against the system CAs plus the
+ * agent's SWITCHBOARD_UPSTREAM_CA_FILE; `insecureSkipVerify: true` turns verification off for
+ * lab setups (any certificate is accepted: a man in the middle is not detected).
+ * `serverName` overrides the SNI and the name checked (default: the member URL's host).
+ */
+export const upstreamTls = z.object({
+  insecureSkipVerify: z.boolean(),
+  serverName: z.string().regex(/^[A-Za-z0-9.-]{1,253}$/, 'must be a host name').nullable(),
+});
+export type UpstreamTls = z.infer<typeof upstreamTls>;
+export const DEFAULT_UPSTREAM_TLS: UpstreamTls = { insecureSkipVerify: false, serverName: null };
+
+/**
+ * A paced drain of a member's open tunnels, set with state `draining`. `startedAt` is the control
+ * plane's wall clock (epoch ms) when the drain was asked for. Tunnels are left alone for
+ * `windowMs`; then the agent closes them one by one, spread evenly until `deadlineMs`, each with a
+ * WebSocket close 1001 ("going away") inserted at a frame boundary; at `deadlineMs` whatever is
+ * left is closed. Plain HTTP requests in flight are not cut.
+ */
+export const memberDrain = z
+  .object({
+    startedAt: z.number().int().min(0),
+    windowMs: z.number().int().min(0).max(86_400_000),
+    deadlineMs: z.number().int().min(0).max(86_400_000),
+  })
+  .superRefine((value, ctx) => {
+    if (value.windowMs > value.deadlineMs) ctx.addIssue({ code: 'custom', path: ['windowMs'], message: 'must not exceed deadlineMs' });
+  });
+export type MemberDrain = z.infer<typeof memberDrain>;
+
+/**
+ * A rebalance asked for at `requestedAt` (control plane epoch ms; a new value starts a new one):
+ * each agent closes tunnels on members above their fair share (open tunnels × weight ÷ total
+ * weight of the usable members of the lowest usable lbset) by more than `tolerance` (a fraction:
+ * 0.1 = 10 %), with close 1012 ("service restart") at a frame boundary, at most
+ * `closesPerSecond` per agent, until every member is within the tolerance.
+ */
+export const rebalance = z.object({
+  requestedAt: z.number().int().min(0),
+  tolerance: z.number().min(0).max(10),
+  closesPerSecond: z.number().int().min(1).max(10_000),
+});
+export type Rebalance = z.infer<typeof rebalance>;
+export const DEFAULT_REBALANCE = { tolerance: 0.1, closesPerSecond: 10 };
+
 /** One backend server of a balancer, as the agent sees it. */
 export const snapshotMember = z.object({
   id: z.string().min(1),
@@ -81,6 +165,8 @@ export const snapshotMember = z.object({
   /** Tier 0–99 (Apache's lbset): members of a higher lbset are used only when no member of a lower one is usable. */
   lbset: z.number().int().min(0).max(99),
   state: memberState,
+  /** Set when `state` is `draining` with a deadline; null otherwise. */
+  drain: memberDrain.nullable(),
 });
 export type SnapshotMember = z.infer<typeof snapshotMember>;
 
@@ -137,6 +223,11 @@ export const snapshotBalancer = z.object({
   timeouts,
   limits,
   failover,
+  healthCheck,
+  passiveHealth,
+  tls: upstreamTls,
+  /** The latest rebalance asked for, or null. */
+  rebalance: rebalance.nullable(),
   members: z.array(snapshotMember),
 });
 export type SnapshotBalancer = z.infer<typeof snapshotBalancer>;

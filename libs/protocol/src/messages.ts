@@ -42,6 +42,10 @@ export const memberStats = z.object({
   /** Failed attempts to connect to the member. */
   failures: z.number().int().min(0),
   health,
+  /** Why the member is down on this agent (`http check: status 500`, `connect ECONNREFUSED`), when it is. */
+  healthReason: z.string().max(500).nullable().optional(),
+  /** Open tunnels closed by a paced drain or a rebalance (close 1001/1012), cumulative. */
+  closedByAgent: z.number().int().min(0).optional(),
 });
 export type MemberStats = z.infer<typeof memberStats>;
 
