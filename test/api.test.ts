@@ -128,6 +128,74 @@ describe('REST API', () => {
     expect((await stack.api('GET', `/api/v1/balancers/${created.body.id}`)).body).toMatchObject({ lbMethod: 'hash', slowStartMs: 30000 });
   });
 
+  it('stores health checks, passive health and upstream TLS, merges a partial check, and names a timeout above the interval', async () => {
+    const created = await stack.api('POST', '/api/v1/balancers', { name: 'checked', healthCheck: { type: 'websocket', path: '/ws' }, tls: { insecureSkipVerify: true } });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({
+      healthCheck: { type: 'websocket', path: '/ws', expectStatus: 200, intervalMs: 5000, timeoutMs: 2000, passes: 2, fails: 3 },
+      passiveHealth: { fails: 1, retryMs: 10000 },
+      tls: { insecureSkipVerify: true, serverName: null },
+      rebalance: null,
+    });
+    const id = created.body.id as string;
+    const patched = await stack.api('PATCH', `/api/v1/balancers/${id}`, { healthCheck: { intervalMs: 1000, timeoutMs: 500 }, passiveHealth: { fails: 3 } });
+    expect(patched.body).toMatchObject({ healthCheck: { type: 'websocket', path: '/ws', intervalMs: 1000, timeoutMs: 500 }, passiveHealth: { fails: 3, retryMs: 10000 } });
+    const snapshot = await stack.api('GET', `/api/v1/revisions/${revisionOf(patched.headers)}`);
+    expect(snapshot.body.config.balancers.find((b: { id: string }) => b.id === id)).toMatchObject({ healthCheck: { type: 'websocket', intervalMs: 1000 }, passiveHealth: { fails: 3 }, tls: { insecureSkipVerify: true } });
+
+    const bad = await stack.api('PATCH', `/api/v1/balancers/${id}`, { healthCheck: { timeoutMs: 1500 } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors).toEqual([{ path: 'healthCheck.timeoutMs', message: 'must not exceed intervalMs' }]);
+    const unknown = await stack.api('PATCH', `/api/v1/balancers/${id}`, { healthCheck: { type: 'icmp', rise: 2 }, tls: { serverName: 'bad name' } });
+    expect(unknown.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['healthCheck', 'healthCheck.type', 'tls.serverName']);
+    expect((await stack.api('GET', `/api/v1/balancers/${id}`)).body.healthCheck).toMatchObject({ timeoutMs: 500 });
+  });
+
+  it('drains with a deadline and a window, reports drain progress, and clears it when the member is made active', async () => {
+    const balancer = await stack.api('POST', '/api/v1/balancers', { name: 'paced' });
+    const member = await stack.api('POST', `/api/v1/balancers/${balancer.body.id}/members`, { url: 'ws://127.0.0.1:9' });
+    const path = `/api/v1/balancers/${balancer.body.id}/members/${member.body.id}`;
+    expect(member.body.drain).toBeNull();
+
+    const bad = await stack.api('POST', `${path}/drain`, { windowMs: 5000 });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors).toEqual([{ path: 'deadlineMs', message: 'is required with windowMs' }]);
+    expect((await stack.api('POST', `${path}/drain`, { deadlineMs: 1000, windowMs: 2000 })).body.errors).toEqual([{ path: 'windowMs', message: 'must not exceed deadlineMs' }]);
+    expect((await stack.api('GET', path)).body.state).toBe('active');
+
+    const before = Date.now();
+    const drained = await stack.api('POST', `${path}/drain`, { deadlineMs: 60000, windowMs: 10000 });
+    expect(drained.status).toBe(200);
+    expect(drained.body).toMatchObject({ state: 'draining', drain: { windowMs: 10000, deadlineMs: 60000, remainingTunnels: 0, drainedAt: null } });
+    const snapshot = await stack.api('GET', `/api/v1/revisions/${revisionOf(drained.headers)}`);
+    const drain = snapshot.body.config.balancers.find((b: { id: string }) => b.id === balancer.body.id).members[0].drain;
+    expect(drain).toMatchObject({ windowMs: 10000, deadlineMs: 60000 });
+    expect(drain.startedAt).toBeGreaterThanOrEqual(before - 1000);
+
+    const plain = await stack.api('POST', `${path}/drain`, {});
+    expect(plain.body.drain).toMatchObject({ windowMs: null, deadlineMs: null });
+    const active = await stack.api('PATCH', path, { state: 'active' });
+    expect(active.body.drain).toBeNull();
+    const latest = await stack.api('GET', `/api/v1/revisions/${revisionOf(active.headers)}`);
+    expect(latest.body.config.balancers.find((b: { id: string }) => b.id === balancer.body.id).members[0]).toMatchObject({ state: 'active', drain: null });
+  });
+
+  it('asks for a rebalance with a tolerance and a pace, as an operator, and names bad values', async () => {
+    const balancer = await stack.api('POST', '/api/v1/balancers', { name: 'spread' });
+    const path = `/api/v1/balancers/${balancer.body.id}/rebalance`;
+    const bad = await stack.api('POST', path, { tolerance: -1, closesPerSecond: 0 });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['closesPerSecond', 'tolerance']);
+    const before = Date.now();
+    const asked = await stack.api('POST', path, {});
+    expect(asked.status).toBe(200);
+    expect(asked.body.rebalance).toMatchObject({ tolerance: 0.1, closesPerSecond: 10 });
+    expect(asked.body.rebalance.requestedAt).toBeGreaterThanOrEqual(before - 1000);
+    const snapshot = await stack.api('GET', `/api/v1/revisions/${revisionOf(asked.headers)}`);
+    expect(snapshot.body.config.balancers.find((b: { id: string }) => b.id === balancer.body.id).rebalance).toEqual(asked.body.rebalance);
+    expect((await stack.api('POST', '/api/v1/balancers/nope/rebalance', {})).status).toBe(404);
+  });
+
   it('accepts regex routes and a Host header policy, and names an invalid regex or a missing host value', async () => {
     const b = await stack.api('POST', '/api/v1/balancers', { name: 'hosted', hostHeader: { mode: 'set', value: 'internal.example:8443' } });
     expect(b.body.hostHeader).toEqual({ mode: 'set', value: 'internal.example:8443' });

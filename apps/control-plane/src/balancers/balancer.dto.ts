@@ -2,22 +2,33 @@ import {
   balancerName,
   DEFAULT_FAILOVER,
   DEFAULT_HASH_KEY,
+  DEFAULT_PASSIVE_HEALTH,
+  DEFAULT_UPSTREAM_TLS,
   DEFAULT_HOST_HEADER,
   DEFAULT_LIMITS,
+  DEFAULT_REBALANCE,
   DEFAULT_STICKY,
   DEFAULT_STICKY_COOKIE,
   DEFAULT_TIMEOUTS,
   failover,
   hashKey,
+  healthCheck,
   hostHeader,
   lbMethod,
   limits,
+  passiveHealth,
+  rebalance,
   snapshotBalancer,
   sticky,
   timeouts,
+  upstreamTls,
   type HashKey,
+  type HealthCheck,
   type HostHeader,
+  type PassiveHealth,
+  type Rebalance,
   type Sticky,
+  type UpstreamTls,
 } from '@switchboard/protocol';
 import { z } from 'zod';
 import type { Balancer as BalancerRow } from '../generated/prisma/client';
@@ -39,6 +50,13 @@ const hostHeaderInput = z
   .transform((h) => ({ mode: h.mode, value: h.mode === 'set' ? (h.value ?? null) : null }))
   .pipe(hostHeader);
 
+/** `healthCheck` as sent: any subset of its fields; the rest keep their current (or default) values. */
+const healthCheckInput = z.strictObject(healthCheck.shape).partial();
+export type HealthCheckInput = z.infer<typeof healthCheckInput>;
+
+/** `tls` as sent: any subset of its fields. */
+const tlsInput = upstreamTls.partial().strict();
+
 /** POST /api/v1/balancers body. Unknown fields are refused so a typo is not silently ignored. */
 export const createBalancerBody = z.strictObject({
   name: balancerName,
@@ -50,6 +68,9 @@ export const createBalancerBody = z.strictObject({
   timeouts: timeouts.partial().strict().default({}).transform((t) => ({ ...DEFAULT_TIMEOUTS, ...t })),
   limits: limits.partial().strict().default({}).transform((l) => ({ ...DEFAULT_LIMITS, ...l })),
   failover: failover.partial().strict().default({}).transform((f) => ({ ...DEFAULT_FAILOVER, ...f })),
+  healthCheck: healthCheckInput.default({}),
+  passiveHealth: passiveHealth.partial().strict().default({}).transform((p) => ({ ...DEFAULT_PASSIVE_HEALTH, ...p })),
+  tls: tlsInput.default({}).transform((t) => ({ ...DEFAULT_UPSTREAM_TLS, ...t })),
 });
 export type CreateBalancerBody = z.infer<typeof createBalancerBody>;
 
@@ -64,6 +85,9 @@ export const updateBalancerBody = z.strictObject({
   timeouts: timeouts.partial().strict().optional(),
   limits: limits.partial().strict().optional(),
   failover: failover.partial().strict().optional(),
+  healthCheck: healthCheckInput.optional(),
+  passiveHealth: passiveHealth.partial().strict().optional(),
+  tls: tlsInput.optional(),
 });
 export type UpdateBalancerBody = z.infer<typeof updateBalancerBody>;
 
@@ -79,13 +103,22 @@ export interface BalancerDto {
   timeouts: { connectMs: number; tunnelIdleMs: number; keepAliveMs: number };
   limits: { maxTunnelsPerMember: number };
   failover: { retries: number };
+  healthCheck: HealthCheck;
+  passiveHealth: PassiveHealth;
+  tls: UpstreamTls;
+  /** The latest rebalance asked for (requestedAt as epoch ms), or null. */
+  rebalance: Rebalance | null;
   createdAt: Date;
   updatedAt: Date;
 }
 
 /** The Balancer columns of a body's policy fields (undefined fields stay unchanged). */
-export function policyColumns(body: Pick<UpdateBalancerBody, 'sticky' | 'hash' | 'slowStartMs' | 'hostHeader'>) {
+export function policyColumns(body: Pick<UpdateBalancerBody, 'sticky' | 'hash' | 'slowStartMs' | 'hostHeader' | 'passiveHealth' | 'tls'>) {
   return {
+    passiveFails: body.passiveHealth?.fails,
+    passiveRetryMs: body.passiveHealth?.retryMs,
+    tlsInsecureSkipVerify: body.tls?.insecureSkipVerify,
+    tlsServerName: body.tls ? body.tls.serverName : undefined,
     stickyMode: body.sticky?.mode,
     stickyName: body.sticky ? body.sticky.name : undefined,
     hashSource: body.hash?.source,
@@ -108,7 +141,50 @@ export function toBalancerDto(row: BalancerRow): BalancerDto {
     timeouts: { connectMs: row.connectMs, tunnelIdleMs: row.tunnelIdleMs, keepAliveMs: row.keepAliveMs },
     limits: { maxTunnelsPerMember: row.maxTunnelsPerMember },
     failover: { retries: row.retries },
+    healthCheck: healthCheckOf(row),
+    passiveHealth: { fails: row.passiveFails, retryMs: row.passiveRetryMs },
+    tls: { insecureSkipVerify: row.tlsInsecureSkipVerify, serverName: row.tlsServerName },
+    rebalance: rebalanceOf(row),
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
 }
+
+/** The stored active health check of a balancer row. */
+export function healthCheckOf(row: BalancerRow): HealthCheck {
+  return {
+    type: row.hcType as HealthCheck['type'],
+    path: row.hcPath,
+    expectStatus: row.hcExpectStatus,
+    intervalMs: row.hcIntervalMs,
+    timeoutMs: row.hcTimeoutMs,
+    passes: row.hcPasses,
+    fails: row.hcFails,
+  };
+}
+
+/** The Balancer columns of a health check. */
+export function healthCheckColumns(check: HealthCheck) {
+  return {
+    hcType: check.type,
+    hcPath: check.path,
+    hcExpectStatus: check.expectStatus,
+    hcIntervalMs: check.intervalMs,
+    hcTimeoutMs: check.timeoutMs,
+    hcPasses: check.passes,
+    hcFails: check.fails,
+  };
+}
+
+/** The stored latest rebalance of a balancer row, or null when none was asked for. */
+export function rebalanceOf(row: BalancerRow): Rebalance | null {
+  if (!row.rebalanceRequestedAt) return null;
+  return { requestedAt: row.rebalanceRequestedAt.getTime(), tolerance: row.rebalanceTolerance ?? 0, closesPerSecond: row.rebalanceClosesPerSecond ?? 1 };
+}
+
+/** POST /api/v1/balancers/{id}/rebalance body: how close to fair share is enough, and the pace. */
+export const rebalanceBody = z.strictObject({
+  tolerance: rebalance.shape.tolerance.default(DEFAULT_REBALANCE.tolerance),
+  closesPerSecond: rebalance.shape.closesPerSecond.default(DEFAULT_REBALANCE.closesPerSecond),
+});
+export type RebalanceBody = z.infer<typeof rebalanceBody>;

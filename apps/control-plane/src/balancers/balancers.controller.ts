@@ -1,11 +1,11 @@
-import { Body, Controller, Delete, Get, Param, Patch, Post, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { z } from 'zod';
 import { Auth } from '../auth/roles';
 import { answerWrite, Write, type WriteContext } from '../common/write';
 import { ZodPipe } from '../common/zod.pipe';
-import { createBalancerBody, updateBalancerBody, type CreateBalancerBody, type UpdateBalancerBody } from './balancer.dto';
+import { createBalancerBody, rebalanceBody, updateBalancerBody, type CreateBalancerBody, type RebalanceBody, type UpdateBalancerBody } from './balancer.dto';
 import { BalancersService } from './balancers.service';
 
 @ApiTags('balancers')
@@ -38,6 +38,15 @@ export class BalancersController {
   @ApiBody({ schema: z.toJSONSchema(updateBalancerBody, { io: 'input' }) as object })
   async update(@Write() ctx: WriteContext, @Param('id') id: string, @Body(new ZodPipe(updateBalancerBody)) body: UpdateBalancerBody, @Res({ passthrough: true }) res: Response) {
     return answerWrite(res, await this.balancers.update(ctx, id, body));
+  }
+
+  /** After a scale-out: agents close a paced fraction of tunnels on members above their fair share (close 1012). */
+  @Post(':id/rebalance')
+  @HttpCode(200)
+  @Auth('operator')
+  @ApiBody({ schema: z.toJSONSchema(rebalanceBody, { io: 'input' }) as object })
+  async rebalance(@Write() ctx: WriteContext, @Param('id') id: string, @Body(new ZodPipe(rebalanceBody)) body: RebalanceBody, @Res({ passthrough: true }) res: Response) {
+    return answerWrite(res, await this.balancers.rebalance(ctx, id, body));
   }
 
   @Delete(':id')

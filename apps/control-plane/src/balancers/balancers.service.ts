@@ -1,9 +1,21 @@
 import { Injectable } from '@nestjs/common';
+import { DEFAULT_HEALTH_CHECK, healthCheck, type HealthCheck } from '@switchboard/protocol';
 import { Problem } from '../common/problem';
 import type { WriteContext } from '../common/write';
+import { fieldErrors } from '../common/zod.pipe';
 import { PrismaService, type Tx } from '../database/prisma.service';
 import { RevisionsService } from '../revisions/revisions.service';
-import { policyColumns, toBalancerDto, type BalancerDto, type CreateBalancerBody, type UpdateBalancerBody } from './balancer.dto';
+import {
+  healthCheckColumns,
+  healthCheckOf,
+  policyColumns,
+  toBalancerDto,
+  type BalancerDto,
+  type CreateBalancerBody,
+  type HealthCheckInput,
+  type RebalanceBody,
+  type UpdateBalancerBody,
+} from './balancer.dto';
 
 /** Balancers: reads, and writes that each make a revision. */
 @Injectable()
@@ -32,6 +44,7 @@ export class BalancersService {
           name: body.name,
           lbMethod: body.lbMethod,
           ...policyColumns(body),
+          ...healthCheckColumns(resolveHealthCheck(DEFAULT_HEALTH_CHECK, body.healthCheck)),
           connectMs: body.timeouts.connectMs,
           tunnelIdleMs: body.timeouts.tunnelIdleMs,
           keepAliveMs: body.timeouts.keepAliveMs,
@@ -55,12 +68,29 @@ export class BalancersService {
           name: body.name,
           lbMethod: body.lbMethod,
           ...policyColumns(body),
+          ...(body.healthCheck ? healthCheckColumns(resolveHealthCheck(healthCheckOf(before), body.healthCheck)) : {}),
           connectMs: body.timeouts?.connectMs,
           tunnelIdleMs: body.timeouts?.tunnelIdleMs,
           keepAliveMs: body.timeouts?.keepAliveMs,
           maxTunnelsPerMember: body.limits?.maxTunnelsPerMember,
           retries: body.failover?.retries,
         },
+      });
+      return { result: toBalancerDto(row), target: `balancer:${id}`, before: toBalancerDto(before), after: toBalancerDto(row) };
+    });
+  }
+
+  /**
+   * Asks every agent to move tunnels off members above their fair share (see the protocol's
+   * `rebalance`): a new revision whose balancer carries `rebalance.requestedAt` = now.
+   * @throws Problem `not-found`.
+   */
+  async rebalance(ctx: WriteContext, id: string, body: RebalanceBody) {
+    return this.revisions.write({ ...ctx, action: 'balancer.rebalance' }, async (tx) => {
+      const before = await findBalancer(tx, id);
+      const row = await tx.balancer.update({
+        where: { id },
+        data: { rebalanceRequestedAt: new Date(), rebalanceTolerance: body.tolerance, rebalanceClosesPerSecond: body.closesPerSecond },
       });
       return { result: toBalancerDto(row), target: `balancer:${id}`, before: toBalancerDto(before), after: toBalancerDto(row) };
     });
@@ -79,6 +109,17 @@ export class BalancersService {
 }
 
 /** The balancer row. @throws Problem `not-found`. */
+/**
+ * A partial `healthCheck` merged over `base`, checked as a whole (timeoutMs ≤ intervalMs).
+ * @throws Problem `validation` naming `healthCheck.<field>`.
+ */
+function resolveHealthCheck(base: HealthCheck, input: HealthCheckInput): HealthCheck {
+  const result = healthCheck.safeParse({ ...base, ...input });
+  if (result.success) return result.data;
+  const errors = fieldErrors(result.error).map((e) => ({ ...e, path: `healthCheck.${e.path}` }));
+  throw new Problem('validation', errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors);
+}
+
 export async function findBalancer(db: Tx, id: string) {
   const row = await db.balancer.findUnique({ where: { id } });
   if (!row) throw new Problem('not-found', `balancer ${id} does not exist`);

@@ -7,7 +7,7 @@ import { Auth, hasRole } from '../auth/roles';
 import { Problem } from '../common/problem';
 import { answerWrite, Write, type WriteContext } from '../common/write';
 import { ZodPipe } from '../common/zod.pipe';
-import { createMemberBody, drainBody, OPERATOR_FIELDS, updateMemberBody, type CreateMemberBody, type UpdateMemberBody } from './member.dto';
+import { createMemberBody, drainBody, OPERATOR_FIELDS, updateMemberBody, type CreateMemberBody, type DrainBody, type UpdateMemberBody } from './member.dto';
 import { MembersService } from './members.service';
 
 @ApiTags('members')
@@ -54,11 +54,13 @@ export class MembersController {
     return answerWrite(res, await this.members.update(ctx, balancerId, id, body));
   }
 
+  /** No new tunnels; with `deadlineMs`, open tunnels are closed paced (close 1001) by then. The member's `drain` shows progress. */
   @Post(':id/drain')
   @HttpCode(200)
   @Auth('operator')
-  async drain(@Write() ctx: WriteContext, @Param('balancerId') balancerId: string, @Param('id') id: string, @Body(new ZodPipe(drainBody)) _body: unknown, @Res({ passthrough: true }) res: Response) {
-    return answerWrite(res, await this.members.drain(ctx, balancerId, id));
+  @ApiBody({ schema: z.toJSONSchema(drainBody, { io: 'input' }) as object })
+  async drain(@Write() ctx: WriteContext, @Param('balancerId') balancerId: string, @Param('id') id: string, @Body(new ZodPipe(drainBody)) body: DrainBody, @Res({ passthrough: true }) res: Response) {
+    return answerWrite(res, await this.members.drain(ctx, balancerId, id, body));
   }
 
   @Delete(':id')

@@ -2,6 +2,8 @@ import { hashConfig, snapshotConfig, type SnapshotConfig } from '@switchboard/pr
 import type { Tx } from '../database/prisma.service';
 import { Problem } from '../common/problem';
 import { fieldErrors } from '../common/zod.pipe';
+import { healthCheckOf, rebalanceOf } from '../balancers/balancer.dto';
+import { drainOf } from '../members/member.dto';
 
 /**
  * Reads the whole configuration inside `tx` and returns it as the agents' snapshot config with
@@ -23,7 +25,11 @@ export async function buildSnapshot(tx: Tx): Promise<{ config: SnapshotConfig; h
       timeouts: { connectMs: b.connectMs, tunnelIdleMs: b.tunnelIdleMs, keepAliveMs: b.keepAliveMs },
       limits: { maxTunnelsPerMember: b.maxTunnelsPerMember },
       failover: { retries: b.retries },
-      members: b.members.map((m) => ({ id: m.id, url: m.url, name: m.name, weight: m.weight, lbset: m.lbset, state: m.state })),
+      healthCheck: healthCheckOf(b),
+      passiveHealth: { fails: b.passiveFails, retryMs: b.passiveRetryMs },
+      tls: { insecureSkipVerify: b.tlsInsecureSkipVerify, serverName: b.tlsServerName },
+      rebalance: rebalanceOf(b),
+      members: b.members.map((m) => ({ id: m.id, url: m.url, name: m.name, weight: m.weight, lbset: m.lbset, state: m.state, drain: drainOf(m) })),
     })),
     routes: routes.map((r) => ({
       id: r.id,

@@ -26,28 +26,58 @@ export class StatsService {
     await this.prisma.$transaction([
       this.prisma.agentStat.deleteMany({ where: { agentId, memberId: { notIn: memberIds } } }),
       ...message.members.map(({ memberId, ...figures }) => {
-        const data = { ...figures, elected: BigInt(figures.elected), bytesIn: BigInt(figures.bytesIn), bytesOut: BigInt(figures.bytesOut), failures: BigInt(figures.failures) };
+        const data = {
+          ...figures,
+          healthReason: figures.healthReason ?? null,
+          elected: BigInt(figures.elected),
+          bytesIn: BigInt(figures.bytesIn),
+          bytesOut: BigInt(figures.bytesOut),
+          failures: BigInt(figures.failures),
+          closedByAgent: BigInt(figures.closedByAgent ?? 0),
+        };
         return this.prisma.agentStat.upsert({ where: { agentId_memberId: { agentId, memberId } }, update: data, create: { agentId, memberId, ...data } });
       }),
       this.prisma.agent.update({ where: { id: agentId }, data: { lastSeenAt: new Date() } }),
     ]);
+    await this.markDrained();
+  }
+
+  /**
+   * Stamps `drainedAt` on draining members whose open tunnels, summed over online agents, are
+   * now zero (the drain's progress in the members API).
+   */
+  private async markDrained(): Promise<void> {
+    const since = onlineWhere(this.env.SWITCHBOARD_AGENT_OFFLINE_MS).lastSeenAt.gte;
+    await this.prisma.$executeRaw`
+      UPDATE "Member" m SET "drainedAt" = now()
+      WHERE m.state = 'draining' AND m."drainedAt" IS NULL
+        AND NOT EXISTS (
+          SELECT 1 FROM "AgentStat" s JOIN "Agent" a ON a.id = s."agentId"
+          WHERE s."memberId" = m.id AND s."openTunnels" > 0 AND a."connectedAt" IS NOT NULL AND a."lastSeenAt" >= ${since})`;
   }
 
   /** Figures for every member of the latest configuration, summed over online agents. */
   async read(): Promise<StatsView> {
     const latest = await this.revisions.latest();
-    const rows = await this.prisma.agentStat.findMany({ where: { agent: onlineWhere(this.env.SWITCHBOARD_AGENT_OFFLINE_MS) }, orderBy: { agentId: 'asc' } });
+    const rows = await this.prisma.agentStat.findMany({
+      where: { agent: onlineWhere(this.env.SWITCHBOARD_AGENT_OFFLINE_MS) },
+      include: { agent: { select: { name: true } } },
+      orderBy: { agentId: 'asc' },
+    });
     const byMember = new Map<string, AgentFigures[]>();
     for (const row of rows) {
       const figures: AgentFigures = {
         agentId: row.agentId,
+        agentName: row.agent.name,
         openTunnels: row.openTunnels,
         inflightRequests: row.inflightRequests,
         elected: Number(row.elected),
         bytesIn: Number(row.bytesIn),
         bytesOut: Number(row.bytesOut),
         failures: Number(row.failures),
+        closedByAgent: Number(row.closedByAgent),
         health: row.health as AgentFigures['health'],
+        healthReason: row.healthReason,
       };
       byMember.set(row.memberId, [...(byMember.get(row.memberId) ?? []), figures]);
     }
