@@ -2,13 +2,22 @@
 // A test backend in its own process (so a test can kill it): a `ws` server that echoes each
 // message to its sender only, text as `<NAME>: <text>` and binary unchanged; plain HTTP requests
 // get `<NAME> <METHOD> <path>` and the request headers as JSON in `x-echo-headers`.
+// Health: `GET /health` answers with the current health status (200 at start);
+// `PUT /__health/<status>` changes it (a test turns the backend unhealthy without killing it).
 // Environment: NAME, PORT (0 = any). Prints {"msg":"listening","port":N}.
 'use strict';
 const http = require('node:http');
 const { WebSocketServer } = require('ws');
 
 const name = process.env.NAME ?? 'echo';
+let healthStatus = 200;
 const server = http.createServer((req, res) => {
+  const setHealth = /^\/__health\/(\d{3})$/.exec(req.url);
+  if (req.method === 'PUT' && setHealth) healthStatus = Number(setHealth[1]);
+  if (setHealth || req.url === '/health') {
+    res.writeHead(setHealth ? 200 : healthStatus, { 'content-type': 'text/plain' });
+    return res.end(`${name} health ${healthStatus}`);
+  }
   if (req.url.endsWith('/redirect')) {
     res.writeHead(302, { location: '/landed', 'set-cookie': 'sid=1; Path=/app; HttpOnly' });
     return res.end();

@@ -169,6 +169,8 @@ export interface EchoBackend {
   url: string;
   port: number;
   proc: Proc;
+  /** Makes `GET /health` answer `status` from now on (200 = healthy). */
+  setHealth(status: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -176,5 +178,9 @@ export interface EchoBackend {
 export async function startEchoBackend(name: string, port = 0): Promise<EchoBackend> {
   const { proc, ready } = await startNode(name, ['test/support/echo-backend.cjs'], { NAME: name, PORT: String(port) });
   const bound = Number(ready.port);
-  return { name, url: `ws://127.0.0.1:${bound}`, port: bound, proc, close: () => proc.stop() };
+  const setHealth = async (status: number): Promise<void> => {
+    const res = await fetch(`http://127.0.0.1:${bound}/__health/${status}`, { method: 'PUT' });
+    if (!res.ok) throw new Error(`${name}: setting health answered ${res.status}`);
+  };
+  return { name, url: `ws://127.0.0.1:${bound}`, port: bound, proc, setHealth, close: () => proc.stop() };
 }
