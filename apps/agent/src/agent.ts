@@ -3,6 +3,7 @@ import { PROTOCOL_VERSION } from '@switchboard/protocol';
 import type { HelloMessage, StatsMessage } from '@switchboard/protocol';
 import type { Logger } from 'pino';
 import { AdminServer } from './admin/admin-server';
+import { WorkerPool } from './cluster/worker-pool';
 import { createMetrics } from './admin/metrics';
 import { ConfigState } from './config/config-state';
 import { CounterRegistry } from './config/member-counters';
@@ -38,15 +39,18 @@ export interface BoundPorts {
 const MAX_REASON = 4000;
 
 /**
- * One agent process: the served configuration (from the disk cache at start, then from the
- * control plane), the proxy port, the admin port and the control channel, wired together.
- * main.ts runs one; tests run several in-process.
+ * One agent: the served configuration (from the disk cache at start, then from the control
+ * plane), the proxy port, the admin port and the control channel, wired together. With
+ * SWITCHBOARD_WORKERS > 1 this is the primary process: the proxy port is served by a WorkerPool
+ * and the counters hold the workers' sums. main.ts runs one; tests run several in-process.
  */
 export class Agent {
+  private readonly counters = new CounterRegistry();
   /** The configuration served now (read by the proxy per request). */
-  readonly state = new ConfigState(new CounterRegistry());
+  readonly state = new ConfigState(this.counters);
   private readonly cache: SnapshotCache;
-  private readonly proxy: ProxyServer;
+  /** The proxy when this process serves it, else the workers that do. */
+  private readonly proxy: ProxyServer | WorkerPool;
   private readonly admin: AdminServer;
   private readonly control: ControlClient;
   private readonly logger: Logger;
@@ -57,7 +61,10 @@ export class Agent {
   ) {
     this.logger = options.logger;
     this.cache = new SnapshotCache(settings.cacheDir);
-    this.proxy = new ProxyServer(this.state, this.logger, { requestHeaderMs: settings.requestHeaderMs, maxHeaderBytes: settings.maxHeaderBytes });
+    this.proxy =
+      settings.workers > 1
+        ? new WorkerPool(settings.workers, this.counters, this.logger)
+        : new ProxyServer(this.state, this.logger, { requestHeaderMs: settings.requestHeaderMs, maxHeaderBytes: settings.maxHeaderBytes });
     this.control = new ControlClient(
       {
         url: settings.controlUrl,
@@ -80,10 +87,11 @@ export class Agent {
    */
   async start(): Promise<BoundPorts> {
     await this.loadCache();
-    const proxy = await this.proxy.listen(this.settings.listen);
+    const proxy = this.proxy instanceof WorkerPool ? { port: await this.proxy.start(), address: this.settings.listen.host ?? '::' } : await this.proxy.listen(this.settings.listen);
     const admin = await this.admin.listen(this.settings.adminListen);
     const ports = { port: proxy.port, adminPort: admin.port };
-    this.logger.info({ ...ports, host: proxy.address, adminHost: admin.address, revision: this.state.current?.revision ?? null }, 'listening');
+    const workers = this.settings.workers;
+    this.logger.info({ ...ports, host: proxy.address, adminHost: admin.address, workers, revision: this.state.current?.revision ?? null }, 'listening');
     this.control.start();
     return ports;
   }
@@ -107,8 +115,12 @@ export class Agent {
       return;
     }
     const outcome = this.state.offer(raw, 'cache');
-    if (outcome.result === 'rejected') this.logger.warn({ file: this.cache.path, reason: outcome.reason }, 'cached snapshot ignored');
-    else this.logger.info({ revision: outcome.revision, hash: outcome.hash }, 'serving cached snapshot');
+    if (outcome.result === 'rejected') {
+      this.logger.warn({ file: this.cache.path, reason: outcome.reason }, 'cached snapshot ignored');
+      return;
+    }
+    this.logger.info({ revision: outcome.revision, hash: outcome.hash }, 'serving cached snapshot');
+    if (this.proxy instanceof WorkerPool) this.proxy.publish(raw);
   }
 
   /** Applies a snapshot from the control plane, caches it when it changed what is served, and answers ack or nack. */
@@ -120,6 +132,7 @@ export class Agent {
       return { type: 'nack', revision: outcome.revision, reason: outcome.reason.slice(0, MAX_REASON) };
     }
     this.logger.info({ revision: outcome.revision, hash: outcome.hash, result: outcome.result }, 'snapshot accepted');
+    if (this.proxy instanceof WorkerPool) this.proxy.publish(raw);
     if (outcome.result === 'applied' || outcome.revision !== before) await this.saveCache();
     return { type: 'ack', revision: outcome.revision, hash: outcome.hash };
   }

@@ -1,11 +1,7 @@
-import { execFileSync, spawn } from 'node:child_process';
-import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempCacheDir } from './testing/agent-harness';
+import { buildAgent, runAgent } from './testing/agent-process';
 import { startBackends } from './testing/backends';
 import type { Backend } from './testing/backends';
 import { openWebSocket, roundTrip } from './testing/clients';
@@ -13,37 +9,16 @@ import { FakeControlPlane } from './testing/control-plane';
 import { member, singleBalancer, snapshotOf } from './testing/fixtures';
 import { waitFor } from './testing/wait';
 
-const root = resolve(__dirname, '../../..');
 let mainJs: string;
 let cleanup: () => Promise<void> = () => Promise.resolve();
 
 afterAll(() => cleanup());
 
-/** Builds the agent exactly as `nx run agent:build` does, into a temporary directory under dist/ (where node_modules resolves). */
 beforeAll(async () => {
-  await mkdir(join(root, 'dist'), { recursive: true });
-  const outDir = await mkdtemp(join(root, 'dist', 'agent-test-'));
-  cleanup = () => rm(outDir, { recursive: true, force: true });
-  const config = join(root, 'apps/agent/tsconfig.app.json');
-  execFileSync(join(root, 'node_modules/.bin/tsc'), ['-p', config, '--outDir', outDir], { cwd: root });
-  execFileSync(join(root, 'node_modules/.bin/tsc-alias'), ['-p', config, '--outDir', outDir], { cwd: root });
-  mainJs = join(outDir, 'apps/agent/src/main.js');
+  ({ mainJs, cleanup } = await buildAgent());
 });
 
-interface LogLine {
-  level: number;
-  msg: string;
-  [field: string]: unknown;
-}
-
-/** Runs the built agent with the given environment; its stdout JSON lines are collected. */
-function run(env: Record<string, string>): { child: ChildProcessWithoutNullStreams; lines: LogLine[] } {
-  const child = spawn(process.execPath, [mainJs], { env: { PATH: process.env['PATH'] ?? '', ...env } });
-  const lines: LogLine[] = [];
-  child.stderr.pipe(process.stderr);
-  createInterface({ input: child.stdout }).on('line', (line) => lines.push(JSON.parse(line) as LogLine));
-  return { child, lines };
-}
+const run = (env: Record<string, string>) => runAgent(mainJs, env);
 
 describe('the agent process', () => {
   let controlPlane: FakeControlPlane;

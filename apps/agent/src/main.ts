@@ -1,11 +1,14 @@
+import cluster from 'node:cluster';
 import { Agent } from './agent';
+import { runWorker } from './cluster/worker-main';
 import { createLogger } from './logger';
 import { loadSettings, SettingsError } from './settings';
 
 /**
  * `switchboard-agent` / `npm run agent`: reads the environment (refusing to start, exit code 1,
  * with a JSON log line naming each bad variable), starts the agent, and on SIGINT/SIGTERM
- * shuts it down (at most the shutdown grace, 2 s, for open traffic) and exits 0.
+ * shuts it down (at most the shutdown grace, 2 s, for open traffic) and exits 0. A cluster
+ * worker (SWITCHBOARD_WORKERS > 1) runs runWorker instead and leaves signals to its primary.
  */
 async function main(): Promise<void> {
   let settings;
@@ -17,6 +20,13 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const logger = createLogger(settings.logLevel);
+  if (cluster.isWorker) {
+    // Ctrl-C reaches the whole process group: the primary decides when its workers stop.
+    process.on('SIGINT', () => undefined);
+    process.on('SIGTERM', () => undefined);
+    await runWorker(settings, logger.child({ worker: Number(process.env['SWITCHBOARD_WORKER_ID']) }));
+    return;
+  }
   const agent = new Agent(settings, { logger });
   const shutdown = (signal: NodeJS.Signals): void => {
     logger.info({ signal }, 'shutting down');

@@ -1,4 +1,4 @@
-import { hostname } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { controlChannelUrl, loadSettings, parseListenAddress, SettingsError } from './settings';
@@ -18,6 +18,7 @@ describe('loadSettings', () => {
       requestHeaderMs: 10_000,
       maxHeaderBytes: 16_384,
       logLevel: 'info',
+      workers: 1,
     });
   });
 
@@ -32,6 +33,7 @@ describe('loadSettings', () => {
       SWITCHBOARD_REQUEST_HEADER_MS: '300',
       SWITCHBOARD_MAX_HEADER_BYTES: '4096',
       SWITCHBOARD_LOG_LEVEL: 'warn',
+      SWITCHBOARD_WORKERS: '3',
     });
     expect(settings).toMatchObject({
       name: 'edge-1',
@@ -42,7 +44,13 @@ describe('loadSettings', () => {
       requestHeaderMs: 300,
       maxHeaderBytes: 4096,
       logLevel: 'warn',
+      workers: 3,
     });
+  });
+
+  it('takes SWITCHBOARD_WORKERS=auto as one worker per core and names a bad count', () => {
+    expect(loadSettings({ ...base, SWITCHBOARD_WORKERS: 'auto' }).workers).toBe(availableParallelism());
+    expect(() => loadSettings({ ...base, SWITCHBOARD_WORKERS: '0' })).toThrow(/SWITCHBOARD_WORKERS: must be auto or an integer from 1 to 64/);
   });
 
   it('treats empty variables as unset', () => {

@@ -1,4 +1,4 @@
-import { hostname } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { describeIssues } from '@switchboard/protocol';
@@ -60,6 +60,14 @@ const controlUrl = z.string(required('a URL')).transform((text, ctx) => {
   return z.NEVER;
 });
 
+const workerCount = z.string().transform((text, ctx) => {
+  if (text === 'auto') return availableParallelism();
+  const count = Number(text);
+  if (Number.isInteger(count) && count >= 1 && count <= 64) return count;
+  ctx.addIssue({ code: 'custom', message: 'must be auto or an integer from 1 to 64' });
+  return z.NEVER;
+});
+
 const environment = z.object({
   SWITCHBOARD_CONTROL_URL: controlUrl,
   SWITCHBOARD_AGENT_TOKEN: z.string(required('a string')).min(1, 'is required'),
@@ -70,6 +78,7 @@ const environment = z.object({
   SWITCHBOARD_STATS_INTERVAL_MS: z.coerce.number().int('must be an integer').min(100).max(60_000).default(1_000),
   SWITCHBOARD_REQUEST_HEADER_MS: z.coerce.number().int('must be an integer').min(100).max(600_000).default(10_000),
   SWITCHBOARD_MAX_HEADER_BYTES: z.coerce.number().int('must be an integer').min(1_024).max(1_048_576).default(16_384),
+  SWITCHBOARD_WORKERS: workerCount.prefault('1'),
   SWITCHBOARD_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -95,6 +104,8 @@ export interface AgentSettings {
   readonly maxHeaderBytes: number;
   /** pino level (default `info`). */
   readonly logLevel: string;
+  /** Proxy processes sharing the listener (default 1; `auto` = one per core); above 1 a primary process keeps the control channel and the admin port. */
+  readonly workers: number;
 }
 
 /** Raised when the environment is invalid; the message names every bad variable. */
@@ -122,5 +133,6 @@ export function loadSettings(env: NodeJS.ProcessEnv): AgentSettings {
     requestHeaderMs: vars.SWITCHBOARD_REQUEST_HEADER_MS,
     maxHeaderBytes: vars.SWITCHBOARD_MAX_HEADER_BYTES,
     logLevel: vars.SWITCHBOARD_LOG_LEVEL,
+    workers: vars.SWITCHBOARD_WORKERS,
   };
 }

@@ -7,11 +7,11 @@ export type LoadOf = (member: RuntimeMember, now: number) => number;
  * Open and connecting tunnels plus in-flight requests: what `bybusyness` and `p2c` compare
  * (divided by weight). Connecting tunnels count from the moment a member is chosen, as Apache
  * counts a worker busy from assignment, so a burst of simultaneous upgrades spreads instead of
- * piling onto the member that was idle when the burst began.
+ * piling onto the member that was idle when the burst began. Other workers' load counts too (peerBusy).
  */
 export function busyness(member: RuntimeMember): number {
   const counters = member.counters;
-  return counters.openTunnels + counters.connectingTunnels + counters.inflightRequests;
+  return counters.openTunnels + counters.connectingTunnels + counters.inflightRequests + counters.peerBusy;
 }
 
 /** Recent bytes in both directions, halved every 10 s (see MemberCounters.recentTraffic): what `bytraffic` compares. */

@@ -55,9 +55,10 @@ function collect(balancer: RuntimeBalancer, state: MemberState, down: boolean, t
   return count;
 }
 
-/** Whether a member has `maxTunnels` tunnels open or being connected on this agent (maxTunnelsPerMember). */
+/** Whether a member has `maxTunnels` tunnels open or being connected on this agent, all workers included (maxTunnelsPerMember). */
 function isFull(member: RuntimeMember, maxTunnels: number): boolean {
-  return member.counters.openTunnels + member.counters.connectingTunnels >= maxTunnels;
+  const counters = member.counters;
+  return counters.openTunnels + counters.connectingTunnels + counters.peerTunnels >= maxTunnels;
 }
 
 /** A sticky request keeps its member while it is not disabled and not seen down (a draining one still takes it, Apache's N). */

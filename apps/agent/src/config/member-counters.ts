@@ -42,6 +42,14 @@ export class MemberCounters {
   failures = 0;
   health: Health = 'unknown';
   /**
+   * With SWITCHBOARD_WORKERS > 1, what the agent's other workers hold on this member (from the
+   * primary, at most a few tens of ms old): open + connecting tunnels + in-flight requests,
+   * open + connecting tunnels, and cumulative bytes both ways. 0 in a single process.
+   */
+  peerBusy = 0;
+  peerTunnels = 0;
+  peerBytes = 0;
+  /**
    * When the member last became usable (clock ms): added by a snapshot, made active again, or
    * seen up after down. Slow start ramps its weight up from here; -Infinity = never (full weight).
    */
@@ -74,8 +82,8 @@ export class MemberCounters {
       this.traffic *= trafficDecay(elapsed);
       this.trafficAt = now;
     }
-    const total = this.bytesIn + this.bytesOut;
-    this.traffic += total - this.trafficSeen;
+    const total = this.bytesIn + this.bytesOut + this.peerBytes;
+    this.traffic += Math.max(0, total - this.trafficSeen);
     this.trafficSeen = total;
     return this.traffic;
   }

@@ -1,0 +1,108 @@
+import { execFileSync } from 'node:child_process';
+import { once } from 'node:events';
+import type WebSocket from 'ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempCacheDir } from '../testing/agent-harness';
+import { buildAgent, runAgent, type LogLine } from '../testing/agent-process';
+import { startBackends, type Backend } from '../testing/backends';
+import { openWebSocket, rawExchange, roundTrip } from '../testing/clients';
+import { FakeControlPlane } from '../testing/control-plane';
+import { member, singleBalancer, snapshotOf } from '../testing/fixtures';
+import { waitFor } from '../testing/wait';
+
+/** PIDs of the node processes whose parent is `pid` (the cluster's workers). */
+function childrenOf(pid: number): number[] {
+  const out = execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)]).toString();
+  return out.split('\n').map((line) => Number(line.trim())).filter((n) => n > 0);
+}
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** SWITCHBOARD_WORKERS=2: two proxy processes sharing the listener, behaving as one agent. */
+describe('agent workers', () => {
+  let mainJs: string;
+  let cleanup: () => Promise<void> = () => Promise.resolve();
+  let controlPlane: FakeControlPlane;
+  let backends: Backend[];
+  let agent: ReturnType<typeof runAgent>;
+  let port: number;
+  const sockets: WebSocket[] = [];
+
+  beforeAll(async () => {
+    ({ mainJs, cleanup } = await buildAgent());
+    controlPlane = await new FakeControlPlane().start();
+    backends = await startBackends(2);
+    const config = singleBalancer([member('m1', backends[0]!.url()), member('m2', backends[1]!.url())], { lbMethod: 'bybusyness', limits: { maxTunnelsPerMember: 3 } });
+    controlPlane.snapshot = snapshotOf(4, config);
+    agent = runAgent(mainJs, {
+      SWITCHBOARD_CONTROL_URL: controlPlane.url,
+      SWITCHBOARD_AGENT_TOKEN: 'agent-token',
+      SWITCHBOARD_LISTEN: '127.0.0.1:0',
+      SWITCHBOARD_ADMIN_LISTEN: '127.0.0.1:0',
+      SWITCHBOARD_CACHE_DIR: await tempCacheDir(),
+      SWITCHBOARD_STATS_INTERVAL_MS: '200',
+      SWITCHBOARD_WORKERS: '2',
+    });
+    const listening = await waitFor(() => agent.lines.find((line) => line.msg === 'listening'), 'the listening line', 20_000);
+    expect(listening).toMatchObject({ workers: 2 });
+    port = listening['port'] as number;
+    await controlPlane.next('ack', (ack) => ack.revision === 4);
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const ws of sockets) ws.terminate();
+    if (agent.child.exitCode === null) agent.child.kill('SIGKILL');
+    await controlPlane.close();
+    await Promise.all(backends.map((b) => b.close()));
+    await cleanup();
+  });
+
+  it('runs two worker processes behind one port, one control channel and one admin port', () => {
+    expect(childrenOf(agent.child.pid!)).toHaveLength(2);
+    expect(controlPlane.messages.filter((m) => m.type === 'hello')).toHaveLength(1);
+  });
+
+  it('keeps maxTunnelsPerMember for the whole agent and spreads bybusyness over both members across workers', async () => {
+    // Connections alternate between the workers (the cluster's round robin); the pause lets the
+    // workers hear of each other's tunnels, as they do within a few tens of milliseconds.
+    for (let i = 0; i < 6; i++) {
+      const ws = await waitFor(() => openWebSocket(`ws://127.0.0.1:${port}/`).catch(() => undefined), `tunnel ${i}`);
+      sockets.push(ws);
+      expect((await roundTrip(ws, `m${i}`)).toString()).toBe(`m${i}`);
+      await pause(150);
+    }
+    expect(backends.map((b) => b.accepted)).toEqual([3, 3]);
+    const refused = await rawExchange(port, 'GET / HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n');
+    expect(refused).toMatch(/^HTTP\/1\.1 503/);
+    const second = await rawExchange(port, 'GET / HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n');
+    expect(second).toMatch(/^HTTP\/1\.1 503/);
+  });
+
+  it('reports the sum over workers in stats', async () => {
+    const from = controlPlane.messages.length;
+    const stats = await controlPlane.next('stats', (m) => m.members.reduce((n, f) => n + f.openTunnels, 0) === 6, from);
+    expect(stats.members.map((f) => [f.memberId, f.openTunnels, f.health])).toEqual([
+      ['m1', 3, 'up'],
+      ['m2', 3, 'up'],
+    ]);
+    expect(stats.members.reduce((n, f) => n + f.elected, 0)).toBe(6);
+  });
+
+  it('forks a new worker when one dies; the other keeps serving', async () => {
+    const [victim] = childrenOf(agent.child.pid!);
+    process.kill(victim!, 'SIGKILL');
+    await waitFor(() => agent.lines.some((line: LogLine) => line.msg === 'worker exited; forking another'), 'the respawn log line');
+    await waitFor(() => childrenOf(agent.child.pid!).length === 2 && !childrenOf(agent.child.pid!).includes(victim!), 'a new worker', 10_000);
+    const alive = sockets.filter((ws) => ws.readyState === ws.OPEN);
+    expect(alive.length).toBeGreaterThanOrEqual(2);
+    for (const ws of alive) expect((await roundTrip(ws, 'still')).toString()).toBe('still');
+  });
+
+  it('stops every worker on SIGTERM', async () => {
+    const workers = childrenOf(agent.child.pid!);
+    agent.child.kill('SIGTERM');
+    const [code] = (await once(agent.child, 'exit')) as [number];
+    expect(code).toBe(0);
+    for (const pid of workers) expect(() => process.kill(pid, 0)).toThrow();
+  });
+});
