@@ -18,6 +18,8 @@ describe('loadSettings', () => {
       requestHeaderMs: 10_000,
       maxHeaderBytes: 16_384,
       logLevel: 'info',
+      tls: null,
+      upstreamCa: null,
     });
   });
 
