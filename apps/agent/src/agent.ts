@@ -13,6 +13,7 @@ import { ControlClient } from './control/control-client';
 import type { SnapshotAnswer } from './control/control-client';
 import { ProxyServer } from './proxy/proxy-server';
 import type { AgentSettings } from './settings';
+import { createUpstreamTrust } from './tls/upstream-tls';
 import { AGENT_VERSION } from './version';
 
 /** Tunables that are not environment variables (tests shorten them); times in milliseconds. */
@@ -44,7 +45,7 @@ const MAX_REASON = 4000;
  */
 export class Agent {
   /** The configuration served now (read by the proxy per request). */
-  readonly state = new ConfigState(new CounterRegistry());
+  readonly state: ConfigState;
   private readonly cache: SnapshotCache;
   private readonly proxy: ProxyServer;
   private readonly admin: AdminServer;
@@ -56,6 +57,7 @@ export class Agent {
     private readonly options: AgentOptions,
   ) {
     this.logger = options.logger;
+    this.state = new ConfigState(new CounterRegistry(), { upstreamTrust: createUpstreamTrust(settings.upstreamCa?.pem ?? null) });
     this.cache = new SnapshotCache(settings.cacheDir);
     this.proxy = new ProxyServer(this.state, this.logger, { requestHeaderMs: settings.requestHeaderMs, maxHeaderBytes: settings.maxHeaderBytes });
     this.control = new ControlClient(
@@ -107,8 +109,12 @@ export class Agent {
       return;
     }
     const outcome = this.state.offer(raw, 'cache');
-    if (outcome.result === 'rejected') this.logger.warn({ file: this.cache.path, reason: outcome.reason }, 'cached snapshot ignored');
-    else this.logger.info({ revision: outcome.revision, hash: outcome.hash }, 'serving cached snapshot');
+    if (outcome.result === 'rejected') {
+      this.logger.warn({ file: this.cache.path, reason: outcome.reason }, 'cached snapshot ignored');
+      return;
+    }
+    this.logger.info({ revision: outcome.revision, hash: outcome.hash }, 'serving cached snapshot');
+    this.warnInsecureTls();
   }
 
   /** Applies a snapshot from the control plane, caches it when it changed what is served, and answers ack or nack. */
@@ -120,6 +126,7 @@ export class Agent {
       return { type: 'nack', revision: outcome.revision, reason: outcome.reason.slice(0, MAX_REASON) };
     }
     this.logger.info({ revision: outcome.revision, hash: outcome.hash, result: outcome.result }, 'snapshot accepted');
+    if (outcome.result === 'applied') this.warnInsecureTls();
     if (outcome.result === 'applied' || outcome.revision !== before) await this.saveCache();
     return { type: 'ack', revision: outcome.revision, hash: outcome.hash };
   }
@@ -131,6 +138,14 @@ export class Agent {
       await this.cache.save({ revision: current.revision, hash: current.hash, config: current.rawConfig });
     } catch (error) {
       this.logger.error({ err: error, file: this.cache.path }, 'snapshot cache write failed');
+    }
+  }
+
+  /** Once per applied snapshot: a warning naming each balancer whose https/wss members are not verified (tls.insecureSkipVerify). */
+  private warnInsecureTls(): void {
+    for (const balancer of this.state.current?.runtime.balancers ?? []) {
+      const members = balancer.members.filter((member) => member.target.tls?.rejectUnauthorized === false).map((member) => member.id);
+      if (members.length > 0) this.logger.warn({ balancerId: balancer.id, balancer: balancer.name, members }, `balancer ${balancer.name}: member certificates are not verified (tls.insecureSkipVerify)`);
     }
   }
 
