@@ -12,6 +12,7 @@ import type { BackoffOptions } from './control/backoff';
 import { ControlClient } from './control/control-client';
 import type { SnapshotAnswer } from './control/control-client';
 import { ProxyServer } from './proxy/proxy-server';
+import { loadServerCredentials } from './settings';
 import type { AgentSettings } from './settings';
 import { createUpstreamTrust } from './tls/upstream-tls';
 import { AGENT_VERSION } from './version';
@@ -33,6 +34,8 @@ export interface AgentOptions {
 export interface BoundPorts {
   readonly port: number;
   readonly adminPort: number;
+  /** The TLS listener's port, or null when SWITCHBOARD_TLS_PORT is unset. */
+  readonly tlsPort: number | null;
 }
 
 /** Longest nack reason the protocol accepts, in characters. */
@@ -59,7 +62,8 @@ export class Agent {
     this.logger = options.logger;
     this.state = new ConfigState(new CounterRegistry(), { upstreamTrust: createUpstreamTrust(settings.upstreamCa?.pem ?? null) });
     this.cache = new SnapshotCache(settings.cacheDir);
-    this.proxy = new ProxyServer(this.state, this.logger, { requestHeaderMs: settings.requestHeaderMs, maxHeaderBytes: settings.maxHeaderBytes });
+    const limits = { requestHeaderMs: settings.requestHeaderMs, maxHeaderBytes: settings.maxHeaderBytes };
+    this.proxy = new ProxyServer(this.state, this.logger, limits, settings.tls);
     this.control = new ControlClient(
       {
         url: settings.controlUrl,
@@ -76,18 +80,38 @@ export class Agent {
   }
 
   /**
-   * Serves the cached snapshot if there is a valid one, opens both ports, logs
-   * `{"msg":"listening","port":…,"adminPort":…}` and starts the control channel.
-   * Rejects when a port cannot be bound.
+   * Serves the cached snapshot if there is a valid one, opens the ports (proxy, TLS proxy when
+   * configured, admin), logs `{"msg":"listening","port":…,"adminPort":…,"tlsPort":…}` and starts
+   * the control channel. Rejects when a port cannot be bound.
    */
   async start(): Promise<BoundPorts> {
     await this.loadCache();
     const proxy = await this.proxy.listen(this.settings.listen);
+    const tls = this.settings.tls ? await this.proxy.listenTls(this.settings.tls.listen) : null;
     const admin = await this.admin.listen(this.settings.adminListen);
-    const ports = { port: proxy.port, adminPort: admin.port };
-    this.logger.info({ ...ports, host: proxy.address, adminHost: admin.address, revision: this.state.current?.revision ?? null }, 'listening');
+    const ports = { port: proxy.port, adminPort: admin.port, tlsPort: tls?.port ?? null };
+    const hosts = { host: proxy.address, adminHost: admin.address, tlsHost: tls?.address ?? null };
+    this.logger.info({ ...ports, ...hosts, revision: this.state.current?.revision ?? null }, 'listening');
     this.control.start();
     return ports;
+  }
+
+  /**
+   * Reads the TLS listener's certificate and key files again (SIGHUP, after a renewal) and serves
+   * new handshakes with them; open connections keep the old ones. Returns false (logged, the
+   * current certificate kept) when a file is unreadable or invalid, or no TLS listener is configured.
+   */
+  reloadTlsCredentials(): boolean {
+    const tls = this.settings.tls;
+    if (!tls) return false;
+    try {
+      this.proxy.setCredentials(loadServerCredentials(tls.cert.file, tls.key.file));
+    } catch (error) {
+      this.logger.error({ reason: (error as Error).message }, 'TLS certificate reload failed; serving the previous one');
+      return false;
+    }
+    this.logger.info({ certFile: tls.cert.file, keyFile: tls.key.file }, 'TLS certificate reloaded');
+    return true;
   }
 
   /** Closes the control channel and the admin port, and shuts the proxy down (see ProxyServer.close). */

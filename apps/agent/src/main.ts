@@ -5,7 +5,8 @@ import { loadSettings, SettingsError } from './settings';
 /**
  * `switchboard-agent` / `npm run agent`: reads the environment (refusing to start, exit code 1,
  * with a JSON log line naming each bad variable), starts the agent, and on SIGINT/SIGTERM
- * shuts it down (at most the shutdown grace, 2 s, for open traffic) and exits 0.
+ * shuts it down (at most the shutdown grace, 2 s, for open traffic) and exits 0. SIGHUP reloads
+ * the TLS listener's certificate and key (as NGINX's reload picks up renewed certificates).
  */
 async function main(): Promise<void> {
   let settings;
@@ -30,6 +31,7 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
+  process.on('SIGHUP', () => agent.reloadTlsCredentials());
   try {
     await agent.start();
   } catch (error) {
