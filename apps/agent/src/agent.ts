@@ -3,6 +3,7 @@ import { PROTOCOL_VERSION } from '@switchboard/protocol';
 import type { HelloMessage, StatsMessage } from '@switchboard/protocol';
 import type { Logger } from 'pino';
 import { AdminServer } from './admin/admin-server';
+import type { BoundAddress } from './cluster/messages';
 import { WorkerPool } from './cluster/worker-pool';
 import { createMetrics } from './admin/metrics';
 import { ConfigState } from './config/config-state';
@@ -13,7 +14,9 @@ import type { BackoffOptions } from './control/backoff';
 import { ControlClient } from './control/control-client';
 import type { SnapshotAnswer } from './control/control-client';
 import { ProxyServer } from './proxy/proxy-server';
+import { loadServerCredentials } from './settings';
 import type { AgentSettings } from './settings';
+import { createUpstreamTrust } from './tls/upstream-tls';
 import { AGENT_VERSION } from './version';
 
 /** Tunables that are not environment variables (tests shorten them); times in milliseconds. */
@@ -33,6 +36,8 @@ export interface AgentOptions {
 export interface BoundPorts {
   readonly port: number;
   readonly adminPort: number;
+  /** The TLS listener's port, or null when SWITCHBOARD_TLS_PORT is unset. */
+  readonly tlsPort: number | null;
 }
 
 /** Longest nack reason the protocol accepts, in characters. */
@@ -47,7 +52,7 @@ const MAX_REASON = 4000;
 export class Agent {
   private readonly counters = new CounterRegistry();
   /** The configuration served now (read by the proxy per request). */
-  readonly state = new ConfigState(this.counters);
+  readonly state: ConfigState;
   private readonly cache: SnapshotCache;
   /** The proxy when this process serves it, else the workers that do. */
   private readonly proxy: ProxyServer | WorkerPool;
@@ -60,11 +65,10 @@ export class Agent {
     private readonly options: AgentOptions,
   ) {
     this.logger = options.logger;
+    this.state = new ConfigState(this.counters, { upstreamTrust: createUpstreamTrust(settings.upstreamCa?.pem ?? null) });
     this.cache = new SnapshotCache(settings.cacheDir);
-    this.proxy =
-      settings.workers > 1
-        ? new WorkerPool(settings.workers, this.counters, this.logger)
-        : new ProxyServer(this.state, this.logger, { requestHeaderMs: settings.requestHeaderMs, maxHeaderBytes: settings.maxHeaderBytes });
+    const limits = { requestHeaderMs: settings.requestHeaderMs, maxHeaderBytes: settings.maxHeaderBytes };
+    this.proxy = settings.workers > 1 ? new WorkerPool(settings.workers, this.counters, this.logger) : new ProxyServer(this.state, this.logger, limits, settings.tls);
     this.control = new ControlClient(
       {
         url: settings.controlUrl,
@@ -81,19 +85,47 @@ export class Agent {
   }
 
   /**
-   * Serves the cached snapshot if there is a valid one, opens both ports, logs
-   * `{"msg":"listening","port":…,"adminPort":…}` and starts the control channel.
-   * Rejects when a port cannot be bound.
+   * Serves the cached snapshot if there is a valid one, opens the ports (proxy, TLS proxy when
+   * configured, admin), logs `{"msg":"listening","port":…,"adminPort":…,"tlsPort":…}` and starts
+   * the control channel. Rejects when a port cannot be bound.
    */
   async start(): Promise<BoundPorts> {
     await this.loadCache();
-    const proxy = this.proxy instanceof WorkerPool ? { port: await this.proxy.start(), address: this.settings.listen.host ?? '::' } : await this.proxy.listen(this.settings.listen);
+    const { proxy, tls } = await this.listenProxy();
     const admin = await this.admin.listen(this.settings.adminListen);
-    const ports = { port: proxy.port, adminPort: admin.port };
-    const workers = this.settings.workers;
-    this.logger.info({ ...ports, host: proxy.address, adminHost: admin.address, workers, revision: this.state.current?.revision ?? null }, 'listening');
+    const ports = { port: proxy.port, adminPort: admin.port, tlsPort: tls?.port ?? null };
+    const hosts = { host: proxy.address, adminHost: admin.address, tlsHost: tls?.address ?? null };
+    this.logger.info({ ...ports, ...hosts, workers: this.settings.workers, revision: this.state.current?.revision ?? null }, 'listening');
     this.control.start();
     return ports;
+  }
+
+  /**
+   * Reads the TLS listener's certificate and key files again (SIGHUP, after a renewal) and serves
+   * new handshakes with them; open connections keep the old ones. Returns false (logged, the
+   * current certificate kept) when a file is unreadable or invalid, or no TLS listener is configured.
+   */
+  reloadTlsCredentials(): boolean {
+    const tls = this.settings.tls;
+    if (!tls) return false;
+    try {
+      const credentials = loadServerCredentials(tls.cert.file, tls.key.file);
+      if (this.proxy instanceof WorkerPool) this.proxy.reloadTls();
+      else this.proxy.setCredentials(credentials);
+    } catch (error) {
+      this.logger.error({ reason: (error as Error).message }, 'TLS certificate reload failed; serving the previous one');
+      return false;
+    }
+    this.logger.info({ certFile: tls.cert.file, keyFile: tls.key.file }, 'TLS certificate reloaded');
+    return true;
+  }
+
+  /** Opens the proxy listeners here, or has the workers open them. */
+  private async listenProxy(): Promise<{ proxy: BoundAddress; tls: BoundAddress | null }> {
+    if (this.proxy instanceof WorkerPool) return this.proxy.start();
+    const proxy = await this.proxy.listen(this.settings.listen);
+    const tls = this.settings.tls ? await this.proxy.listenTls(this.settings.tls.listen) : null;
+    return { proxy, tls };
   }
 
   /** Closes the control channel and the admin port, and shuts the proxy down (see ProxyServer.close). */
@@ -120,6 +152,7 @@ export class Agent {
       return;
     }
     this.logger.info({ revision: outcome.revision, hash: outcome.hash }, 'serving cached snapshot');
+    this.warnInsecureTls();
     if (this.proxy instanceof WorkerPool) this.proxy.publish(raw);
   }
 
@@ -132,6 +165,7 @@ export class Agent {
       return { type: 'nack', revision: outcome.revision, reason: outcome.reason.slice(0, MAX_REASON) };
     }
     this.logger.info({ revision: outcome.revision, hash: outcome.hash, result: outcome.result }, 'snapshot accepted');
+    if (outcome.result === 'applied') this.warnInsecureTls();
     if (this.proxy instanceof WorkerPool) this.proxy.publish(raw);
     if (outcome.result === 'applied' || outcome.revision !== before) await this.saveCache();
     return { type: 'ack', revision: outcome.revision, hash: outcome.hash };
@@ -144,6 +178,14 @@ export class Agent {
       await this.cache.save({ revision: current.revision, hash: current.hash, config: current.rawConfig });
     } catch (error) {
       this.logger.error({ err: error, file: this.cache.path }, 'snapshot cache write failed');
+    }
+  }
+
+  /** Once per applied snapshot: a warning naming each balancer whose https/wss members are not verified (tls.insecureSkipVerify). */
+  private warnInsecureTls(): void {
+    for (const balancer of this.state.current?.runtime.balancers ?? []) {
+      const members = balancer.members.filter((member) => member.target.tls?.rejectUnauthorized === false).map((member) => member.id);
+      if (members.length > 0) this.logger.warn({ balancerId: balancer.id, balancer: balancer.name, members }, `balancer ${balancer.name}: member certificates are not verified (tls.insecureSkipVerify)`);
     }
   }
 

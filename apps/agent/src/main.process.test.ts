@@ -3,8 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempCacheDir } from './testing/agent-harness';
 import { buildAgent, runAgent } from './testing/agent-process';
 import { startBackends } from './testing/backends';
+import { TestPki } from './testing/certs';
 import type { Backend } from './testing/backends';
-import { openWebSocket, roundTrip } from './testing/clients';
+import { closeWebSocket, openWebSocket, roundTrip } from './testing/clients';
 import { FakeControlPlane } from './testing/control-plane';
 import { member, singleBalancer, snapshotOf } from './testing/fixtures';
 import { waitFor } from './testing/wait';
@@ -66,5 +67,53 @@ describe('the agent process', () => {
     expect(Date.now() - started).toBeLessThan(4_000);
     expect(lines.some((line) => line.msg === 'shutting down')).toBe(true);
     await waitFor(() => ws.readyState === ws.CLOSED, 'the tunnel to be closed');
+  });
+
+  describe('with TLS', () => {
+    let pki: TestPki;
+    beforeAll(() => {
+      pki = new TestPki();
+    });
+    afterAll(() => pki.remove());
+
+    it('refuses to start with a bad TLS environment, naming the variables and the cause', async () => {
+      const missing = join(pki.dir, 'missing.crt');
+      const { child, lines } = run({ SWITCHBOARD_CONTROL_URL: controlPlane.url, SWITCHBOARD_AGENT_TOKEN: 't', SWITCHBOARD_TLS_PORT: '0', SWITCHBOARD_TLS_CERT_FILE: missing });
+      const [code] = (await once(child, 'exit')) as [number];
+      expect(code).toBe(1);
+      expect(lines[0]).toMatchObject({ level: 60 });
+      expect(lines[0]!.msg).toBe(
+        `invalid environment: SWITCHBOARD_TLS_CERT_FILE: cannot be read (ENOENT: no such file or directory, open '${missing}'); SWITCHBOARD_TLS_KEY_FILE: is required when SWITCHBOARD_TLS_PORT is set`,
+      );
+    });
+
+    it('serves wss on SWITCHBOARD_TLS_PORT, printing it, and reloads the certificate on SIGHUP', async () => {
+      const listener = pki.issue('listener', ['127.0.0.1']);
+      const from = controlPlane.messages.length;
+      const { child, lines } = run({
+        SWITCHBOARD_CONTROL_URL: controlPlane.url,
+        SWITCHBOARD_AGENT_TOKEN: 'agent-token',
+        SWITCHBOARD_LISTEN: '127.0.0.1:0',
+        SWITCHBOARD_ADMIN_LISTEN: '127.0.0.1:0',
+        SWITCHBOARD_TLS_PORT: '0',
+        SWITCHBOARD_TLS_CERT_FILE: listener.certFile,
+        SWITCHBOARD_TLS_KEY_FILE: listener.keyFile,
+        SWITCHBOARD_CACHE_DIR: await tempCacheDir(),
+      });
+      const listening = await waitFor(() => lines.find((line) => line.msg === 'listening'), 'the listening line');
+      expect(listening).toMatchObject({ tlsPort: expect.any(Number) as unknown, tlsHost: '127.0.0.1' });
+      expect(listening['tlsPort']).not.toBe(listening['port']);
+      await controlPlane.next('ack', (ack) => ack.revision === 2, from);
+      const ws = await openWebSocket(`wss://127.0.0.1:${listening['tlsPort'] as number}/`, { ca: pki.ca.cert });
+      expect((await roundTrip(ws, 'secure')).toString()).toBe('secure');
+
+      child.kill('SIGHUP');
+      await waitFor(() => lines.find((line) => line.msg === 'TLS certificate reloaded'), 'the reload line');
+      expect((await roundTrip(ws, 'still open')).toString()).toBe('still open');
+      await closeWebSocket(ws);
+      child.kill('SIGTERM');
+      const [code] = (await once(child, 'exit')) as [number];
+      expect(code).toBe(0);
+    });
   });
 });

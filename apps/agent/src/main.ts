@@ -7,8 +7,9 @@ import { loadSettings, SettingsError } from './settings';
 /**
  * `switchboard-agent` / `npm run agent`: reads the environment (refusing to start, exit code 1,
  * with a JSON log line naming each bad variable), starts the agent, and on SIGINT/SIGTERM
- * shuts it down (at most the shutdown grace, 2 s, for open traffic) and exits 0. A cluster
- * worker (SWITCHBOARD_WORKERS > 1) runs runWorker instead and leaves signals to its primary.
+ * shuts it down (at most the shutdown grace, 2 s, for open traffic) and exits 0. SIGHUP reloads
+ * the TLS listener's certificate and key (as NGINX's reload picks up renewed certificates).
+ * A cluster worker (SWITCHBOARD_WORKERS > 1) runs runWorker instead and leaves signals to its primary.
  */
 async function main(): Promise<void> {
   let settings;
@@ -24,6 +25,7 @@ async function main(): Promise<void> {
     // Ctrl-C reaches the whole process group: the primary decides when its workers stop.
     process.on('SIGINT', () => undefined);
     process.on('SIGTERM', () => undefined);
+    process.on('SIGHUP', () => undefined);
     await runWorker(settings, logger.child({ worker: Number(process.env['SWITCHBOARD_WORKER_ID']) }));
     return;
   }
@@ -40,6 +42,7 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
+  process.on('SIGHUP', () => agent.reloadTlsCredentials());
   try {
     await agent.start();
   } catch (error) {

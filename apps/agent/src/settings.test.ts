@@ -19,6 +19,8 @@ describe('loadSettings', () => {
       maxHeaderBytes: 16_384,
       logLevel: 'info',
       workers: 1,
+      tls: null,
+      upstreamCa: null,
     });
   });
 

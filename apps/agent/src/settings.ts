@@ -1,7 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { availableParallelism, hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { describeIssues } from '@switchboard/protocol';
+import { caBundleProblem, certificateProblem, keyMismatch, privateKeyProblem } from './tls/pem-files';
+import type { PemFile } from './tls/pem-files';
 
 /** A TCP address to listen on; `host` undefined means every interface. Port 0 asks for an ephemeral port. */
 export interface ListenAddress {
@@ -68,6 +71,60 @@ const workerCount = z.string().transform((text, ctx) => {
   return z.NEVER;
 });
 
+/** A PEM file setting: a path (relative to the working directory), read at once and checked with `problem`. */
+const pemFile = (problem: (pem: Buffer) => string | undefined) =>
+  z.string(required('a file name')).transform((text, ctx): PemFile => {
+    const file = resolve(text);
+    let pem: Buffer;
+    try {
+      pem = readFileSync(file);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: `cannot be read (${(error as Error).message})` });
+      return z.NEVER;
+    }
+    const why = problem(pem);
+    if (why === undefined) return { file, pem };
+    ctx.addIssue({ code: 'custom', message: `${file} ${why}` });
+    return z.NEVER;
+  });
+
+const certificateFile = pemFile(certificateProblem);
+const privateKeyFile = pemFile(privateKeyProblem);
+
+/** A host to listen on: a name, IPv4, or IPv6 with or without brackets (brackets dropped). */
+const listenHost = z
+  .string()
+  .regex(/^(\[[0-9A-Fa-f:.]+\]|[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*|[A-Za-z0-9.-]+)$/, 'must be a host name or an IP address')
+  .transform((host) => host.replace(/^\[(.*)\]$/, '$1'));
+
+interface CredentialVariables {
+  readonly SWITCHBOARD_TLS_CERT_FILE?: PemFile;
+  readonly SWITCHBOARD_TLS_KEY_FILE?: PemFile;
+}
+
+/** The key must be the certificate's (checked once both files are valid alone). */
+function keyMatchesCertificate(vars: CredentialVariables, ctx: z.RefinementCtx): void {
+  const cert = vars.SWITCHBOARD_TLS_CERT_FILE;
+  const key = vars.SWITCHBOARD_TLS_KEY_FILE;
+  if (!cert || !key) return;
+  const mismatch = keyMismatch(cert.pem, key.pem);
+  if (mismatch) ctx.addIssue({ code: 'custom', path: ['SWITCHBOARD_TLS_KEY_FILE'], message: `${key.file} is not the key of the certificate in SWITCHBOARD_TLS_CERT_FILE (${mismatch})` });
+}
+
+const TLS_LISTENER_VARIABLES = ['SWITCHBOARD_TLS_HOST', 'SWITCHBOARD_TLS_CERT_FILE', 'SWITCHBOARD_TLS_KEY_FILE'] as const;
+
+/** SWITCHBOARD_TLS_PORT turns the TLS listener on and needs a certificate and key; its other variables mean nothing without it. */
+function tlsVariablesTogether(vars: { SWITCHBOARD_TLS_PORT?: unknown } & Partial<Record<(typeof TLS_LISTENER_VARIABLES)[number], unknown>>, ctx: z.RefinementCtx): void {
+  const on = vars.SWITCHBOARD_TLS_PORT !== undefined;
+  for (const name of TLS_LISTENER_VARIABLES) {
+    if (!on && vars[name] !== undefined) ctx.addIssue({ code: 'custom', path: [name], message: 'is set but SWITCHBOARD_TLS_PORT is not' });
+    if (on && vars[name] === undefined && name !== 'SWITCHBOARD_TLS_HOST') ctx.addIssue({ code: 'custom', path: [name], message: 'is required when SWITCHBOARD_TLS_PORT is set' });
+  }
+}
+
+/** The TLS listener's certificate and key, read and checked as a pair (at boot and on SIGHUP). */
+const serverCredentials = z.object({ SWITCHBOARD_TLS_CERT_FILE: certificateFile, SWITCHBOARD_TLS_KEY_FILE: privateKeyFile }).superRefine(keyMatchesCertificate);
+
 const environment = z.object({
   SWITCHBOARD_CONTROL_URL: controlUrl,
   SWITCHBOARD_AGENT_TOKEN: z.string(required('a string')).min(1, 'is required'),
@@ -80,7 +137,26 @@ const environment = z.object({
   SWITCHBOARD_MAX_HEADER_BYTES: z.coerce.number().int('must be an integer').min(1_024).max(1_048_576).default(16_384),
   SWITCHBOARD_WORKERS: workerCount.prefault('1'),
   SWITCHBOARD_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-});
+  SWITCHBOARD_TLS_PORT: z.coerce.number().int('must be an integer').min(0).max(65_535).optional(),
+  SWITCHBOARD_TLS_HOST: listenHost.optional(),
+  SWITCHBOARD_TLS_CERT_FILE: certificateFile.optional(),
+  SWITCHBOARD_TLS_KEY_FILE: privateKeyFile.optional(),
+  SWITCHBOARD_UPSTREAM_CA_FILE: pemFile(caBundleProblem).optional(),
+})
+  // Only looks at which variables are set, so it runs (and reports) even when other variables are bad.
+  .superRefine(tlsVariablesTogether, { when: () => true })
+  .superRefine(keyMatchesCertificate);
+
+/** The TLS listener's certificate chain and private key (PEM, as read from their files). */
+export interface ServerCredentials {
+  readonly cert: PemFile;
+  readonly key: PemFile;
+}
+
+/** The TLS listener: where it listens and what it presents. */
+export interface TlsListenerSettings extends ServerCredentials {
+  readonly listen: ListenAddress;
+}
 
 /** The agent's settings, read once at boot from the environment. */
 export interface AgentSettings {
@@ -106,6 +182,11 @@ export interface AgentSettings {
   readonly logLevel: string;
   /** Proxy processes sharing the listener (default 1; `auto` = one per core); above 1 a primary process keeps the control channel and the admin port. */
   readonly workers: number;
+
+  /** HTTPS/WSS listener (SWITCHBOARD_TLS_*), or null when SWITCHBOARD_TLS_PORT is unset. */
+  readonly tls: TlsListenerSettings | null;
+  /** CA bundle trusted for https/wss members besides Node's bundled CAs (SWITCHBOARD_UPSTREAM_CA_FILE), or null. */
+  readonly upstreamCa: PemFile | null;
 }
 
 /** Raised when the environment is invalid; the message names every bad variable. */
@@ -114,8 +195,10 @@ export class SettingsError extends Error {
 }
 
 /**
- * Reads and validates the SWITCHBOARD_* variables (see the README's configuration table).
- * Empty variables count as unset. Throws SettingsError naming each bad variable.
+ * Reads and validates the SWITCHBOARD_* variables (see the README's configuration table), and
+ * reads the PEM files they name (TLS certificate, key, upstream CA bundle), checking their content.
+ * Empty variables count as unset. Throws SettingsError naming each bad variable (for a file: its
+ * path and why it is unreadable or invalid).
  */
 export function loadSettings(env: NodeJS.ProcessEnv): AgentSettings {
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
@@ -134,5 +217,29 @@ export function loadSettings(env: NodeJS.ProcessEnv): AgentSettings {
     maxHeaderBytes: vars.SWITCHBOARD_MAX_HEADER_BYTES,
     logLevel: vars.SWITCHBOARD_LOG_LEVEL,
     workers: vars.SWITCHBOARD_WORKERS,
+
+    tls: tlsListener(vars),
+    upstreamCa: vars.SWITCHBOARD_UPSTREAM_CA_FILE ?? null,
   };
+}
+
+/** The TLS listener's settings once the environment is valid (so a TLS port comes with both files); its host defaults to SWITCHBOARD_LISTEN's. */
+function tlsListener(vars: z.output<typeof environment>): TlsListenerSettings | null {
+  const port = vars.SWITCHBOARD_TLS_PORT;
+  if (port === undefined) return null;
+  return {
+    listen: { host: vars.SWITCHBOARD_TLS_HOST ?? vars.SWITCHBOARD_LISTEN.host, port },
+    cert: vars.SWITCHBOARD_TLS_CERT_FILE!,
+    key: vars.SWITCHBOARD_TLS_KEY_FILE!,
+  };
+}
+
+/**
+ * Reads the TLS listener's certificate and key files again (on SIGHUP, to pick up renewed
+ * ones), checked as at boot. Throws SettingsError naming the bad variable and why.
+ */
+export function loadServerCredentials(certFile: string, keyFile: string): ServerCredentials {
+  const parsed = serverCredentials.safeParse({ SWITCHBOARD_TLS_CERT_FILE: certFile, SWITCHBOARD_TLS_KEY_FILE: keyFile });
+  if (!parsed.success) throw new SettingsError(describeIssues(parsed.error));
+  return { cert: parsed.data.SWITCHBOARD_TLS_CERT_FILE, key: parsed.data.SWITCHBOARD_TLS_KEY_FILE };
 }

@@ -2,7 +2,9 @@ import type { Logger } from 'pino';
 import { ConfigState } from '../config/config-state';
 import { CounterRegistry } from '../config/member-counters';
 import { ProxyServer } from '../proxy/proxy-server';
+import { loadServerCredentials } from '../settings';
 import type { AgentSettings } from '../settings';
+import { createUpstreamTrust } from '../tls/upstream-tls';
 import { reportOf, sameReport } from './counter-sums';
 import type { FromWorker, MemberReport, ToWorker } from './messages';
 import { SYNC_INTERVAL_MS } from './messages';
@@ -16,8 +18,8 @@ import { SYNC_INTERVAL_MS } from './messages';
  */
 export async function runWorker(settings: AgentSettings, logger: Logger): Promise<void> {
   const counters = new CounterRegistry();
-  const state = new ConfigState(counters);
-  const proxy = new ProxyServer(state, logger, { requestHeaderMs: settings.requestHeaderMs, maxHeaderBytes: settings.maxHeaderBytes });
+  const state = new ConfigState(counters, { upstreamTrust: createUpstreamTrust(settings.upstreamCa?.pem ?? null) });
+  const proxy = new ProxyServer(state, logger, { requestHeaderMs: settings.requestHeaderMs, maxHeaderBytes: settings.maxHeaderBytes }, settings.tls);
   const reported = new Map<string, MemberReport>();
   const send = (message: FromWorker): void => void process.send?.(message);
 
@@ -32,6 +34,8 @@ export async function runWorker(settings: AgentSettings, logger: Logger): Promis
         peer.peerTunnels = tunnels;
         peer.peerBytes = bytes;
       }
+    } else if (message.t === 'reload-tls') {
+      reloadTls(proxy, settings, logger);
     } else {
       void proxy.close(message.graceMs).then(() => process.exit(0));
     }
@@ -55,6 +59,17 @@ export async function runWorker(settings: AgentSettings, logger: Logger): Promis
   }, SYNC_INTERVAL_MS);
   timer.unref();
 
-  const address = await proxy.listen(settings.listen);
-  send({ t: 'listening', port: address.port });
+  const { address, port } = await proxy.listen(settings.listen);
+  const tls = settings.tls ? await proxy.listenTls(settings.tls.listen) : null;
+  send({ t: 'listening', proxy: { address, port }, tls: tls && { address: tls.address, port: tls.port } });
+}
+
+/** Serves new TLS handshakes with the certificate and key files as they are now; a bad file is logged and the old pair kept. */
+function reloadTls(proxy: ProxyServer, settings: AgentSettings, logger: Logger): void {
+  if (!settings.tls) return;
+  try {
+    proxy.setCredentials(loadServerCredentials(settings.tls.cert.file, settings.tls.key.file));
+  } catch (error) {
+    logger.error({ reason: (error as Error).message }, 'TLS certificate reload failed; serving the previous one');
+  }
 }

@@ -3,7 +3,7 @@ import type { Worker } from 'node:cluster';
 import type { Logger } from 'pino';
 import type { CounterRegistry } from '../config/member-counters';
 import { applySum, loadOf, peerLoad } from './counter-sums';
-import type { FromWorker, MemberReport, PeerLoad, ToWorker } from './messages';
+import type { BoundAddress, FromWorker, MemberReport, PeerLoad, ToWorker } from './messages';
 import { SYNC_INTERVAL_MS } from './messages';
 
 /** Delay before a crashed worker is forked again (ms), so a worker that dies at start does not spin. */
@@ -19,7 +19,8 @@ const RESPAWN_DELAY_MS = 500;
  */
 export class WorkerPool {
   private readonly reports = new Map<number, Map<string, MemberReport>>();
-  private readonly ports = new Map<number, number>();
+  /** Workers listening now, by cluster worker id. */
+  private readonly listening = new Set<number>();
   private timer: NodeJS.Timeout | undefined;
   private stopping = false;
   /** Whether a report or an exit changed the figures since the last sync. */
@@ -32,12 +33,17 @@ export class WorkerPool {
     private readonly logger: Logger,
   ) {}
 
-  /** Forks the workers and resolves with the proxy port once every one listens. Rejects when a worker exits before listening. */
-  start(): Promise<number> {
+  /** Forks the workers and resolves with the addresses they share once every one listens. Rejects when a worker exits before listening. */
+  async start(): Promise<{ proxy: BoundAddress; tls: BoundAddress | null }> {
     const ready = Array.from({ length: this.size }, () => this.fork());
     this.timer = setInterval(() => this.sync(), SYNC_INTERVAL_MS);
     this.timer.unref();
-    return Promise.all(ready).then((ports) => ports[0]!);
+    return (await Promise.all(ready))[0]!;
+  }
+
+  /** Has every worker read the TLS listener's files again (after the primary checked them). */
+  reloadTls(): void {
+    this.broadcast({ t: 'reload-tls' });
   }
 
   /** Sends a snapshot the primary accepted to every worker, and to workers forked later. */
@@ -67,15 +73,15 @@ export class WorkerPool {
     );
   }
 
-  private fork(): Promise<number> {
+  private fork(): Promise<{ proxy: BoundAddress; tls: BoundAddress | null }> {
     const worker = cluster.fork({ SWITCHBOARD_WORKER_ID: String(Object.keys(cluster.workers ?? {}).length + 1) });
     this.reports.set(worker.id, new Map());
     return new Promise((resolve, reject) => {
       worker.on('message', (message: FromWorker) => {
         if (message.t === 'listening') {
-          this.ports.set(worker.id, message.port);
+          this.listening.add(worker.id);
           if (this.snapshot !== null) send(worker, { t: 'snapshot', raw: this.snapshot });
-          resolve(message.port);
+          resolve({ proxy: message.proxy, tls: message.tls });
         } else this.onReport(worker.id, message.members);
       });
       worker.once('exit', (code, signal) => {
@@ -102,7 +108,7 @@ export class WorkerPool {
   private forget(workerId: number): void {
     const reports = this.reports.get(workerId);
     this.reports.delete(workerId);
-    this.ports.delete(workerId);
+    this.listening.delete(workerId);
     for (const memberId of reports?.keys() ?? []) this.resum(memberId);
     this.dirty = true;
   }
@@ -131,7 +137,7 @@ export class WorkerPool {
     if (totals.size === 0) return;
     for (const [workerId, reports] of this.reports) {
       const worker = cluster.workers?.[workerId];
-      if (!worker || !this.ports.has(workerId)) continue;
+      if (!worker || !this.listening.has(workerId)) continue;
       const members: Record<string, PeerLoad> = {};
       for (const [memberId, total] of totals) members[memberId] = peerLoad(total, reports.get(memberId));
       send(worker, { t: 'peers', members });
@@ -139,7 +145,7 @@ export class WorkerPool {
   }
 
   private broadcast(message: ToWorker): void {
-    for (const [workerId] of this.ports) {
+    for (const workerId of this.listening) {
       const worker = cluster.workers?.[workerId];
       if (worker) send(worker, message);
     }

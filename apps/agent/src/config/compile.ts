@@ -1,21 +1,30 @@
 import { createHash } from 'node:crypto';
-import type { SnapshotBalancer, SnapshotConfig, SnapshotMember } from '@switchboard/protocol';
+import type { SecureContext } from 'node:tls';
+import { DEFAULT_UPSTREAM_TLS } from '@switchboard/protocol';
+import type { SnapshotBalancer, SnapshotConfig, SnapshotMember, UpstreamTls } from '@switchboard/protocol';
 import { createCandidates, createPicker } from '../balancing/pickers';
 import type { PickerOptions } from '../balancing/pickers';
 import { hashString } from '../balancing/rendezvous';
 import { compileRoutes } from '../routing/routes';
+import { upstreamTlsOptions } from '../tls/upstream-tls';
 import type { CounterRegistry } from './member-counters';
 import type { RuntimeBalancer, RuntimeConfig, RuntimeMember, UpstreamTarget } from './runtime';
 
-/** Parses a member URL (already validated by the protocol schema): `ws`/`http` → plain TCP, `wss`/`https` → TLS, default ports 80/443. */
-export function upstreamTarget(memberUrl: string): UpstreamTarget {
+/**
+ * Parses a member URL (already validated by the protocol schema): `ws`/`http` → plain TCP,
+ * `wss`/`https` → TLS under the balancer's `tls` settings and the agent-wide `trust` (see
+ * upstreamTlsOptions), default ports 80/443.
+ */
+export function upstreamTarget(memberUrl: string, tls: UpstreamTls = DEFAULT_UPSTREAM_TLS, trust?: SecureContext): UpstreamTarget {
   const url = new URL(memberUrl);
   const secure = url.protocol === 'https:' || url.protocol === 'wss:';
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
   return {
     secure,
-    host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+    host,
     port: url.port === '' ? (secure ? 443 : 80) : Number(url.port),
     basePath: url.pathname.replace(/\/$/, ''),
+    tls: secure ? upstreamTlsOptions(host, tls, trust) : null,
   };
 }
 
@@ -35,9 +44,11 @@ export function routeToken(memberId: string): string {
 export interface CompileOptions extends PickerOptions {
   /** The runtime served until now (undefined for the first configuration the agent loads): members it lacked, or had draining or disabled, start slow start now. */
   readonly previous?: RuntimeConfig;
+  /** The agent-wide trust for https/wss members (createUpstreamTrust); absent = Node's default CAs. */
+  readonly upstreamTrust?: SecureContext;
 }
 
-function compileMember(member: SnapshotMember, index: number, balancer: SnapshotBalancer, counters: CounterRegistry): RuntimeMember {
+function compileMember(member: SnapshotMember, index: number, balancer: SnapshotBalancer, counters: CounterRegistry, trust: SecureContext | undefined): RuntimeMember {
   const cookie = balancer.sticky.mode === 'cookie' ? balancer.sticky.name : null;
   const token = cookie === null ? '' : routeToken(member.id);
   const authority = memberAuthority(member.url);
@@ -50,7 +61,7 @@ function compileMember(member: SnapshotMember, index: number, balancer: Snapshot
     weight: member.weight,
     lbset: member.lbset,
     state: member.state,
-    target: upstreamTarget(member.url),
+    target: upstreamTarget(member.url, balancer.tls, trust),
     counters: counters.countersFor(member.id),
     routeToken: token,
     setCookie: cookie === null ? '' : `${cookie}=${token}; Path=/; HttpOnly; SameSite=Lax`,
@@ -60,8 +71,8 @@ function compileMember(member: SnapshotMember, index: number, balancer: Snapshot
   };
 }
 
-function compileBalancer(balancer: SnapshotBalancer, counters: CounterRegistry, options: PickerOptions): RuntimeBalancer {
-  const members = balancer.members.map((member, index) => compileMember(member, index, balancer, counters));
+function compileBalancer(balancer: SnapshotBalancer, counters: CounterRegistry, options: CompileOptions): RuntimeBalancer {
+  const members = balancer.members.map((member, index) => compileMember(member, index, balancer, counters, options.upstreamTrust));
   const hashKey = balancer.hash.source === 'header' && balancer.hash.name ? { source: 'header' as const, name: balancer.hash.name.toLowerCase() } : balancer.hash;
   return {
     id: balancer.id,

@@ -1,6 +1,7 @@
 import { describeIssues, hashConfig, snapshot } from '@switchboard/protocol';
 import type { Snapshot, SnapshotConfig } from '@switchboard/protocol';
 import { compileConfig } from './compile';
+import type { CompileOptions } from './compile';
 import type { CounterRegistry } from './member-counters';
 import type { RuntimeConfig } from './runtime';
 
@@ -54,7 +55,11 @@ function verify(candidate: unknown): { snapshot: Snapshot; rawConfig: unknown } 
 export class ConfigState {
   private applied: AppliedConfig | null = null;
 
-  constructor(private readonly counters: CounterRegistry) {}
+  /** `options` go to every compileConfig (agent-wide settings such as the upstream trust). */
+  constructor(
+    private readonly counters: CounterRegistry,
+    private readonly options: Omit<CompileOptions, 'previous'> = {},
+  ) {}
 
   /** The configuration served now, or null before the first one. */
   get current(): AppliedConfig | null {
@@ -75,7 +80,7 @@ export class ConfigState {
       this.applied = { ...previous, revision, source };
       return { result: 'unchanged', revision, hash };
     }
-    const runtime = compileConfig(config, this.counters, { previous: previous?.runtime });
+    const runtime = compileConfig(config, this.counters, { ...this.options, previous: previous?.runtime });
     this.applied = { revision, hash, config, rawConfig: verified.rawConfig, runtime, appliedAt: new Date(), source };
     return { result: 'applied', revision, hash };
   }

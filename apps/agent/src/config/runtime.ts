@@ -1,6 +1,7 @@
 import type { HashKey, LbMethod, MemberState, Timeouts } from '@switchboard/protocol';
 import type { Candidates, MemberPicker } from '../balancing/pickers';
 import type { CompiledRoute } from '../routing/routes';
+import type { UpstreamTlsOptions } from '../tls/upstream-tls';
 import type { Clock, MemberCounters } from './member-counters';
 
 /** Where connections to a member go, parsed once per snapshot from its URL. */
@@ -12,6 +13,8 @@ export interface UpstreamTarget {
   readonly port: number;
   /** The member URL's path without its trailing `/` (`''` for `/`), put before every forwarded path. */
   readonly basePath: string;
+  /** For secure targets: trust, SNI and verification (balancer `tls`), spread into every connect; null for plain ones. */
+  readonly tls: UpstreamTlsOptions | null;
 }
 
 /** A member as the proxy uses it: the snapshot's fields plus its target and live counters. */

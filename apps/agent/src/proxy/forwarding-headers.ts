@@ -1,4 +1,5 @@
 import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
+import type { TLSSocket } from 'node:tls';
 
 /** The four forwarding headers the agent sets (API.md, "Agent"), lower-cased. */
 export interface ForwardingHeaders {
@@ -27,18 +28,24 @@ function append(existing: string | string[] | undefined, value: string): string 
   return previous ? `${previous}, ${value}` : value;
 }
 
+/** `https` for a request that came over the TLS listener, else `http`. */
+function protocolOf(req: IncomingMessage): 'http' | 'https' {
+  return (req.socket as Partial<TLSSocket>).encrypted === true ? 'https' : 'http';
+}
+
 /**
- * The forwarding headers for a request the agent received over plain HTTP: the client address
- * appended to `X-Forwarded-For` and `Forwarded` (RFC 7239, `for`, `host`, `proto`), and
- * `X-Forwarded-Proto` / `X-Forwarded-Host` set to what this hop saw (any incoming ones replaced).
+ * The forwarding headers for a request the agent received: the client address appended to
+ * `X-Forwarded-For` and `Forwarded` (RFC 7239, `for`, `host`, `proto`), and `X-Forwarded-Proto`
+ * (`https` on the TLS listener) / `X-Forwarded-Host` set to what this hop saw (any incoming ones replaced).
  */
 export function forwardingHeaders(req: IncomingMessage): ForwardingHeaders {
   const client = clientAddress(req);
   const host = req.headers.host;
-  const element = `for=${forwardedValue(client, true)}${host ? `;host=${forwardedValue(host, false)}` : ''};proto=http`;
+  const proto = protocolOf(req);
+  const element = `for=${forwardedValue(client, true)}${host ? `;host=${forwardedValue(host, false)}` : ''};proto=${proto}`;
   return {
     'x-forwarded-for': append(req.headers['x-forwarded-for'], client),
-    'x-forwarded-proto': 'http',
+    'x-forwarded-proto': proto,
     ...(host ? { 'x-forwarded-host': host } : {}),
     forwarded: append(req.headers.forwarded, element),
   };

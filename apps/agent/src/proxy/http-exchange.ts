@@ -69,6 +69,7 @@ class HttpExchange {
       method: this.req.method,
       path: target.basePath + this.path,
       headers: this.headers,
+      ...target.tls,
     });
     this.upstream = upstream;
     this.connected = false;

@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import type { ConfigState } from '../config/config-state';
 import type { RuntimeMember } from '../config/runtime';
+import { isCertificateError } from '../tls/upstream-tls';
 
 /** Connection pools to members, one per scheme. */
 export interface UpstreamAgents {
@@ -65,13 +66,18 @@ export function noteConnected(ctx: ProxyContext, member: RuntimeMember): void {
 
 /** Records a failed connect to a member; logs when its passive health turns `down`. */
 export function noteFailure(ctx: ProxyContext, member: RuntimeMember, error: Error): void {
-  const code = (error as NodeJS.ErrnoException).code ?? error.message;
+  const code = errorCode(error);
   if (member.counters.markFailure()) ctx.logger.warn({ memberId: member.id, balancerId: member.balancerId, url: member.url, code }, 'member down');
   else ctx.logger.debug({ memberId: member.id, code }, 'connect failed');
 }
 
-/** A short name for an error in response bodies and logs: its code (ECONNREFUSED) or message. */
+/**
+ * A short name for an error in response bodies and logs: its code (ECONNREFUSED) or message; a
+ * refused member certificate also says why (`DEPTH_ZERO_SELF_SIGNED_CERT (self-signed certificate)`).
+ */
 export function errorCode(error: Error | undefined): string {
   if (!error) return 'unknown error';
-  return (error as NodeJS.ErrnoException).code ?? error.message;
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === undefined) return error.message;
+  return isCertificateError(code) ? `${code} (${error.message})` : code;
 }

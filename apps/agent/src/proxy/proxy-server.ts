@@ -1,13 +1,16 @@
 import { createServer } from 'node:http';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerOptions } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { ConfigState } from '../config/config-state';
 import { closeServer, listen } from '../listen';
-import type { ListenAddress } from '../settings';
+import type { ListenAddress, ServerCredentials } from '../settings';
 import { proxyHttp } from './http-exchange';
-import { UpstreamPools } from './proxy-context';
+import { errorCode, UpstreamPools } from './proxy-context';
 import type { ProxyContext } from './proxy-context';
 import { proxyUpgrade } from './tunnel';
 
@@ -19,25 +22,37 @@ export interface ListenerLimits {
   readonly maxHeaderBytes: number;
 }
 
-/** The client-facing listener: plain HTTP requests (proxyHttp) and upgrades (proxyUpgrade) on one node:http server. */
+/** The certificate and key as the TLS listener's secure context takes them. */
+function secureContextOptions(credentials: ServerCredentials): { cert: Buffer; key: Buffer } {
+  return { cert: credentials.cert.pem, key: credentials.key.pem };
+}
+
+/**
+ * The client-facing listeners: plain HTTP requests (proxyHttp) and upgrades (proxyUpgrade) on
+ * one node:http server, and the same on a node:https one (TLS termination) when credentials are
+ * given. Both share the configuration, pools and limits; only the forwarded protocol (`https`) differs.
+ */
 export class ProxyServer {
   private readonly server: Server;
+  private readonly tlsServer: HttpsServer | undefined;
   private readonly ctx: ProxyContext;
 
-  constructor(state: ConfigState, logger: Logger, limits: ListenerLimits) {
+  constructor(state: ConfigState, logger: Logger, limits: ListenerLimits, credentials: ServerCredentials | null = null) {
     this.ctx = { state, pools: new UpstreamPools(), tunnels: new Set(), logger };
-    this.server = createServer(
-      {
-        maxHeaderSize: limits.maxHeaderBytes,
-        // Only the head is bounded: a request body (an upload) may stream for as long as it takes.
-        headersTimeout: limits.requestHeaderMs,
-        requestTimeout: 0,
-        // Node checks the timeouts on this period (default 30 s), so it bounds how late a slow head is cut.
-        connectionsCheckingInterval: Math.min(1_000, Math.max(10, Math.floor(limits.requestHeaderMs / 10))),
-      },
-      (req, res) => proxyHttp(req, res, this.ctx),
-    );
-    this.server.on('upgrade', (req, socket, head: Buffer) => proxyUpgrade(req, socket, head, this.ctx));
+    const options: ServerOptions = {
+      maxHeaderSize: limits.maxHeaderBytes,
+      // Only the head is bounded: a request body (an upload) may stream for as long as it takes.
+      headersTimeout: limits.requestHeaderMs,
+      requestTimeout: 0,
+      // Node checks the timeouts on this period (default 30 s), so it bounds how late a slow head is cut.
+      connectionsCheckingInterval: Math.min(1_000, Math.max(10, Math.floor(limits.requestHeaderMs / 10))),
+    };
+    this.server = this.serve(createServer(options));
+    if (!credentials) return;
+    // A handshake gets as long as a request head (Node's default is 120 s: a slowloris before the head).
+    const tlsOptions = { ...options, ...secureContextOptions(credentials), ALPNProtocols: ['http/1.1'], handshakeTimeout: limits.requestHeaderMs };
+    this.tlsServer = this.serve(createHttpsServer(tlsOptions));
+    this.tlsServer.on('tlsClientError', (error) => logger.debug({ code: errorCode(error) }, 'TLS handshake with a client failed'));
   }
 
   /** Starts listening; resolves with the bound address. Rejects with the listen error. */
@@ -45,17 +60,35 @@ export class ProxyServer {
     return listen(this.server, address);
   }
 
+  /** Starts the TLS listener (configured by the constructor's credentials); resolves with the bound address. Rejects with the listen error. */
+  listenTls(address: ListenAddress): Promise<AddressInfo> {
+    if (!this.tlsServer) return Promise.reject(new Error('the proxy has no TLS listener configured'));
+    return listen(this.tlsServer, address);
+  }
+
+  /** Serves new TLS handshakes with another certificate and key (renewed files); open connections keep theirs. */
+  setCredentials(credentials: ServerCredentials): void {
+    this.tlsServer?.setSecureContext(secureContextOptions(credentials));
+  }
+
   /**
    * Stops accepting, closes idle keep-alive connections, lets requests and tunnels run for up
    * to `graceMs` milliseconds, then destroys what is left (tunnels are cut, not sent a close frame).
    */
   async close(graceMs: number): Promise<void> {
-    const closed = closeServer(this.server);
-    this.server.closeIdleConnections();
+    const servers = this.tlsServer ? [this.server, this.tlsServer] : [this.server];
+    const closed = Promise.all(servers.map((server) => closeServer(server)));
+    for (const server of servers) server.closeIdleConnections();
     await Promise.race([closed, sleep(graceMs, undefined, { ref: false })]);
-    this.server.closeAllConnections();
+    for (const server of servers) server.closeAllConnections();
     for (const socket of this.ctx.tunnels) socket.destroy();
     await closed;
     this.ctx.pools.destroy();
+  }
+
+  private serve<T extends Server | HttpsServer>(server: T): T {
+    server.on('request', (req: IncomingMessage, res) => proxyHttp(req, res, this.ctx));
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => proxyUpgrade(req, socket, head, this.ctx));
+    return server;
   }
 }

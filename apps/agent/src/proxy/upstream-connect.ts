@@ -1,4 +1,4 @@
-import { connect as connectTcp, isIP } from 'node:net';
+import { connect as connectTcp } from 'node:net';
 import type { Socket } from 'node:net';
 import { connect as connectTls } from 'node:tls';
 import type { UpstreamTarget } from '../config/runtime';
@@ -32,9 +32,12 @@ export function whenConnected(socket: Socket, secure: boolean, timeoutMs: number
   });
 }
 
-/** Opens a raw TCP connection to a member, TLS (with SNI for host names, ALPN http/1.1) for secure targets. */
+/**
+ * Opens a raw TCP connection to a member, TLS for secure targets with the options compiled for
+ * it (target.tls: trust, SNI, verification, ALPN http/1.1). A refused certificate is an `error`
+ * before `secureConnect`, so a connect failure like any other. Tunnels and health checks use it.
+ */
 export function openUpstream(target: UpstreamTarget): Socket {
-  if (!target.secure) return connectTcp({ host: target.host, port: target.port });
-  const servername = isIP(target.host) === 0 ? target.host : undefined;
-  return connectTls({ host: target.host, port: target.port, servername, ALPNProtocols: ['http/1.1'] });
+  if (!target.tls) return connectTcp({ host: target.host, port: target.port });
+  return connectTls({ host: target.host, port: target.port, ...target.tls });
 }

@@ -11,11 +11,15 @@ export interface RunningAgent {
   readonly agent: Agent;
   readonly port: number;
   readonly adminPort: number;
+  /** The TLS listener's port (null unless SWITCHBOARD_TLS_PORT is in `env`). */
+  readonly tlsPort: number | null;
   readonly cacheDir: string;
   /** `http://127.0.0.1:<port>` + path. */
   http(path?: string): string;
   /** `ws://127.0.0.1:<port>` + path. */
   ws(path?: string): string;
+  /** `https://127.0.0.1:<tlsPort>` + path (and `wss://` with `ws: true`). */
+  https(path?: string, ws?: boolean): string;
   /** `http://127.0.0.1:<adminPort>` + path. */
   admin(path: string): string;
   stop(): Promise<void>;
@@ -49,14 +53,16 @@ export async function startAgent(controlUrl: string, options: { cacheDir?: strin
     refusedRetryMs: options.refusedRetryMs ?? 100,
     shutdownGraceMs: options.shutdownGraceMs ?? 200,
   });
-  const { port, adminPort } = await agent.start();
+  const { port, adminPort, tlsPort } = await agent.start();
   return {
     agent,
     port,
     adminPort,
+    tlsPort,
     cacheDir,
     http: (path = '/') => `http://127.0.0.1:${port}${path}`,
     ws: (path = '/') => `ws://127.0.0.1:${port}${path}`,
+    https: (path = '/', ws = false) => `${ws ? 'wss' : 'https'}://127.0.0.1:${tlsPort ?? 'none'}${path}`,
     admin: (path) => `http://127.0.0.1:${adminPort}${path}`,
     stop: () => agent.stop(),
   };

@@ -1,8 +1,10 @@
 import { once } from 'node:events';
 import { createServer } from 'node:http';
-import type { IncomingHttpHeaders, OutgoingHttpHeaders, Server } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, Server, ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createTcpServer } from 'node:net';
 import type { AddressInfo, Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import { WebSocketServer } from 'ws';
 
 /** What an HTTP backend answers: who it is and what it received. */
@@ -18,7 +20,8 @@ export interface EchoedRequest {
  * A member for tests on 127.0.0.1: WebSocket echo (every message sent back as is, binary or
  * text) and an HTTP handler answering an EchoedRequest as JSON. `upgradeStatus` makes it refuse
  * upgrades with that status instead. Its 101 carries `X-Seen-Host` (the Host it was sent), and
- * every HTTP answer the headers in `responseHeaders` (e.g. Location, Set-Cookie).
+ * every HTTP answer the headers in `responseHeaders` (e.g. Location, Set-Cookie). With `tls`
+ * (a certificate and key) it speaks HTTPS/WSS instead, and records the SNI of each handshake.
  */
 export class Backend {
   /** Upgrade requests received (their URLs and headers, parsed and raw). */
@@ -32,15 +35,16 @@ export class Backend {
   private readonly wss = new WebSocketServer({ noServer: true });
   private readonly sockets = new Set<Socket>();
 
-  constructor(readonly name: string) {
-    this.server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (chunk: Buffer) => chunks.push(chunk));
-      req.on('end', () => {
-        const echoed: EchoedRequest = { backend: name, method: req.method!, url: req.url!, headers: req.headers, body: Buffer.concat(chunks).toString() };
-        res.writeHead(200, { 'content-type': 'application/json', 'x-backend': name, ...this.responseHeaders }).end(JSON.stringify(echoed));
-      });
-    });
+  /** With `tls`: the server name (SNI) each TLS client asked for, '' when it sent none. */
+  readonly servernames: string[] = [];
+
+  constructor(
+    readonly name: string,
+    tls?: { cert: Buffer; key: Buffer },
+  ) {
+    const answer = (req: IncomingMessage, res: ServerResponse) => this.answer(req, res);
+    this.server = tls ? createHttpsServer(tls, answer) : createServer(answer);
+    this.server.on('secureConnection', (socket: TLSSocket) => this.servernames.push(socket.servername || ''));
     this.server.on('connection', (socket) => {
       this.sockets.add(socket);
       socket.once('close', () => this.sockets.delete(socket));
@@ -59,6 +63,15 @@ export class Backend {
     });
   }
 
+  private answer(req: IncomingMessage, res: ServerResponse): void {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const echoed: EchoedRequest = { backend: this.name, method: req.method!, url: req.url!, headers: req.headers, body: Buffer.concat(chunks).toString() };
+      res.writeHead(200, { 'content-type': 'application/json', 'x-backend': this.name, ...this.responseHeaders }).end(JSON.stringify(echoed));
+    });
+  }
+
   async start(): Promise<this> {
     this.server.listen(0, '127.0.0.1');
     await once(this.server, 'listening');
@@ -69,9 +82,9 @@ export class Backend {
     return (this.server.address() as AddressInfo).port;
   }
 
-  /** Member URL with the given scheme. */
-  url(scheme: 'ws' | 'http' = 'ws'): string {
-    return `${scheme}://127.0.0.1:${this.port}`;
+  /** Member URL with the given scheme (wss/https for a TLS backend) and host. */
+  url(scheme: 'ws' | 'http' | 'wss' | 'https' = 'ws', host = '127.0.0.1'): string {
+    return `${scheme}://${host}:${this.port}`;
   }
 
   /** WebSocket connections open now. */
