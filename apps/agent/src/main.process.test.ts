@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempCacheDir } from './testing/agent-harness';
 import { buildAgent, runAgent } from './testing/agent-process';
