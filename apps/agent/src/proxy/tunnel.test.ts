@@ -171,4 +171,3 @@ describe('WebSocket tunnel', () => {
     await waitFor(() => stack.counters('m1').openTunnels === 0 && stack.backends[0]!.openWebSockets === 0, 'both sides to close');
   });
 });
-
