@@ -140,6 +140,7 @@ export function proxyHttp(req: IncomingMessage, res: ServerResponse, ctx: ProxyC
   res.on('error', () => undefined);
   const resolution = resolveRequest(ctx.state.current?.runtime, req, false);
   if ('status' in resolution) {
+    if (resolution.status === 400) res.setHeader('connection', 'close'); // nothing after a malformed request is trusted
     sendText(res, resolution.status, resolution.reason);
     return;
   }

@@ -4,18 +4,36 @@ import { forwardPath, matchRoute, requestHost, splitTarget } from '../routing/ro
 
 /**
  * Where a request goes (its balancer, the path to forward, and the prefix put back in the
- * member's Location and cookie paths — see CompiledRoute.reversePrefix), or the proxy's own answer (404 no route, 503 no configuration). */
+ * member's Location and cookie paths — see CompiledRoute.reversePrefix), or the proxy's own
+ * answer (400 more than one Host header, 404 no route, 503 no configuration). */
 export type Resolution =
   | { readonly balancer: RuntimeBalancer; readonly path: string; readonly reversePrefix: string | null }
-  | { readonly status: 404 | 503; readonly reason: string };
+  | { readonly status: 400 | 404 | 503; readonly reason: string };
 
 /** True for an `Upgrade: websocket` request (case-insensitive), which routes see as WebSocket. */
 export function isWebSocketUpgrade(req: IncomingMessage): boolean {
   return req.headers.upgrade?.toLowerCase() === 'websocket';
 }
 
+/**
+ * True when the request has more than one Host header line. Node's parser keeps the first in
+ * `headers.host` (what routes match) but an upgrade forwards them all, and a member may read
+ * another: RFC 9112 §3.2 says 400.
+ */
+function hasSeveralHosts(rawHeaders: readonly string[]): boolean {
+  let seen = false;
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i];
+    if (name.length !== 4 || name.toLowerCase() !== 'host') continue;
+    if (seen) return true;
+    seen = true;
+  }
+  return false;
+}
+
 /** Matches a request against the served routes (the first step of both the HTTP and the upgrade path). */
 export function resolveRequest(runtime: RuntimeConfig | undefined, req: IncomingMessage, websocket: boolean): Resolution {
+  if (hasSeveralHosts(req.rawHeaders)) return { status: 400, reason: 'more than one Host header' };
   if (!runtime) return { status: 503, reason: 'agent has no configuration yet' };
   const host = requestHost(req.headers.host);
   const { path, query } = splitTarget(req.url ?? '/');

@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { selectMember } from '../balancing/select-member';
+import type { MemberCounters } from '../config/member-counters';
 import type { RuntimeBalancer, RuntimeMember } from '../config/runtime';
 import { hashKeyOf, stickyMember, stickyToken } from './affinity';
 import { forwardingHeaders, upgradeRequestHead } from './forwarding-headers';
@@ -9,14 +10,17 @@ import { errorCode, noteConnected, noteFailure } from './proxy-context';
 import type { ProxyContext } from './proxy-context';
 import { fullReason, isWebSocketUpgrade, resolveRequest, unavailableReason } from './resolve';
 import { sendRawText } from './responses';
+import { whenAnswered } from './upgrade-answer';
 import { openUpstream, whenConnected } from './upstream-connect';
 
 /**
  * One upgrade request tunnelled to a member, in named steps: attempt (pick a member, open a
  * TCP/TLS connection within connectMs; on failure the next member, so the client never sees
- * a dead member while another is usable), open (write the request head and the bytes that came with it,
- * then pipe both ways raw: the member's 101 — or its refusal — reaches the client unchanged),
- * and close (either side closing, or tunnelIdleMs without traffic, closes both; counted once).
+ * a dead member while another is usable), open (write the request head; the member's answer
+ * reaches the client unchanged), switched (on a 101 only: the bytes that came with the request,
+ * then pipe both ways raw) or refused (any other answer: nothing more of the client's is sent,
+ * both sides close after the answer), and close (either side closing, or tunnelIdleMs without
+ * traffic, closes both; counted once).
  */
 class Tunnel {
   private readonly tried: RuntimeMember[] = [];
@@ -47,7 +51,7 @@ class Tunnel {
     ctx.tunnels.add(client);
     client.once('close', () => this.close());
     // The server allows half-open sockets: without this, a client leaving while a member is
-    // dialled would hold the member connection until connectMs. Removed once the tunnel is open.
+    // dialled or deciding would hold the member connection. Removed once the member answers 101.
     client.once('end', this.onEarlyEnd);
   }
 
@@ -90,11 +94,9 @@ class Tunnel {
     const counters = member.counters;
     counters.openTunnels += 1;
     const requestHead = upgradeRequestHead(this.req, member.target.basePath + this.path, forwardingHeaders(this.req), member.hostHeader);
-    counters.bytesIn += requestHead.length + this.head.length;
+    counters.bytesIn += requestHead.length;
     upstream.write(requestHead);
-    if (this.head.length > 0) upstream.write(this.head);
-    this.client.off('end', this.onEarlyEnd);
-    this.client.on('data', (chunk: Buffer) => (counters.bytesIn += chunk.length));
+    whenAnswered(upstream, (switched) => (switched ? this.switched(upstream, counters) : this.refused(upstream)));
     upstream.on('data', (chunk: Buffer) => (counters.bytesOut += chunk.length));
     // A clean close lets the client receive what is still buffered, then closes it; an error cuts it.
     upstream.once('close', (hadError) => (hadError ? this.client.destroy() : this.client.end()));
@@ -102,8 +104,25 @@ class Tunnel {
     const idleMs = this.balancer.timeouts.tunnelIdleMs;
     // Socket timeouts see reads and writes, so this is idleness in both directions (HAProxy's `timeout tunnel`).
     if (idleMs > 0) upstream.setTimeout(idleMs, () => this.client.destroy());
-    this.client.pipe(upstream);
     upstream.pipe(this.client);
+  }
+
+  /** The member answered 101: the client's bytes go to it from now on, those that came with the request first. */
+  private switched(upstream: Socket, counters: MemberCounters): void {
+    this.client.off('end', this.onEarlyEnd);
+    counters.bytesIn += this.head.length;
+    if (this.head.length > 0) upstream.write(this.head);
+    this.client.on('data', (chunk: Buffer) => (counters.bytesIn += chunk.length));
+    this.client.pipe(upstream);
+  }
+
+  /**
+   * The member answered anything but 101: its answer reaches the client, then both sides close;
+   * no byte of the client's reaches the member (see whenAnswered).
+   */
+  private refused(upstream: Socket): void {
+    upstream.end();
+    this.client.resume(); // read and drop: a socket destroyed with unread bytes sends RST, which could cut the answer
   }
 
   /** Stops counting this tunnel as connecting (it opened, failed, or the client left). */

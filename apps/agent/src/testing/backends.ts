@@ -28,6 +28,8 @@ export class Backend {
   readonly upgrades: { url: string; headers: IncomingHttpHeaders; rawHeaders: string[] }[] = [];
   /** WebSocket connections accepted so far. */
   accepted = 0;
+  /** Errors of accepted WebSockets (a client's protocol violation, e.g. `invalid status code 1005`). */
+  readonly wsErrors: Error[] = [];
   upgradeStatus: number | undefined;
   /** Extra headers of every HTTP answer. */
   responseHeaders: OutgoingHttpHeaders = {};
@@ -58,6 +60,7 @@ export class Backend {
       }
       this.wss.handleUpgrade(req, socket, head, (ws) => {
         this.accepted += 1;
+        ws.on('error', (error) => this.wsErrors.push(error));
         ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary }));
       });
     });

@@ -7,6 +7,7 @@ import { startBackends } from './backends';
 import type { Backend } from './backends';
 import { FakeControlPlane } from './control-plane';
 import { snapshotOf } from './fixtures';
+import { waitFor } from './wait';
 
 /** What each test of a file gets afresh: a control plane, backends, and the agent it starts. */
 export class TestStack {
@@ -58,6 +59,11 @@ export class TestStack {
     await this.controlPlane.close();
     await Promise.all(this.backends.map((b) => b.close()));
   }
+}
+
+/** Waits until a member holds no tunnel (open or connecting) and no request: what every edge case must end with (no counter leak). */
+export async function whenReleased(counters: MemberCounters, timeoutMs = 5_000): Promise<void> {
+  await waitFor(() => counters.openTunnels === 0 && counters.connectingTunnels === 0 && counters.inflightRequests === 0, 'the member to hold no tunnel or request', timeoutMs);
 }
 
 /** Registers hooks giving each test of the file a fresh TestStack with `backendCount` backends (b1, b2, …). */
