@@ -1,7 +1,8 @@
-import type { Browser, Page } from 'playwright-core';
-import WebSocket from 'ws';
+import type { Browser } from 'playwright-core';
+import type WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from './support/browser';
+import { openTunnel, signedInPage, waitForTunnelSum } from './support/dashboard';
 import { startEchoBackend, startStack, type Stack } from './support/stack';
 
 // The dashboard in a real Chromium against the real control plane, agent and ws backends:
@@ -45,14 +46,8 @@ describe('dashboard (browser)', () => {
     const route = await s.api('POST', '/api/v1/routes', { balancerId, match: { type: 'prefix', path: '/e2e' } });
     expect(route.status).toBe(201);
 
-    const page = await browser!.newPage();
-    page.setDefaultTimeout(15_000);
-
     // Log in through the form, then follow the link from the overview.
-    await page.goto(`${s.dashboardUrl}/login`);
-    await page.locator('[data-testid="token"]').fill(s.adminToken);
-    await page.locator('[data-testid="login"]').click();
-    await page.waitForURL(`${s.dashboardUrl}/`);
+    const page = await signedInPage(browser!, s);
     await page.getByRole('link', { name: 'e2e-dashboard' }).click();
     await page.waitForURL(`${s.dashboardUrl}/balancers/${balancerId}`);
 
@@ -64,17 +59,18 @@ describe('dashboard (browser)', () => {
 
     // Real WebSocket clients through the agent; each proves its tunnel with an echo.
     const wsUrl = `${s.agentUrl.replace(/^http/, 'ws')}/e2e/ws`;
-    for (let i = 0; i < CLIENTS; i++) sockets.push(await openTunnel(wsUrl, `hello ${i}`));
+    for (let i = 0; i < CLIENTS; i++) sockets.push((await openTunnel(wsUrl, `hello ${i}`)).ws);
 
     await waitForTunnelSum(page, CLIENTS, 8_000);
 
-    // Drain the first row.
+    // Drain the first row: a plain drain (the form's fields left empty).
     const row = rows.first();
     const memberId = await row.getAttribute('data-member-id');
     expect(memberId).toBeTruthy();
+    await row.locator('[data-testid="drain"]').click();
     const [drainResponse] = await Promise.all([
       page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith(`/members/${memberId}/drain`)),
-      row.locator('[data-testid="drain"]').click(),
+      row.locator('[data-testid="drain-submit"]').click(),
     ]);
     expect(drainResponse.ok(), `drain answered ${drainResponse.status()}`).toBe(true);
 
@@ -91,63 +87,3 @@ describe('dashboard (browser)', () => {
     expect(await page.evaluate(() => (window as unknown as { __e2eNoReload?: boolean }).__e2eNoReload)).toBe(true);
   });
 });
-
-/** Sum of the open-tunnels cells equals `n` within `timeoutMs`. */
-async function waitForTunnelSum(page: Page, n: number, timeoutMs: number): Promise<void> {
-  try {
-    await page.waitForFunction(
-      (expected) => {
-        const cells = [...document.querySelectorAll('[data-testid="member-row"] [data-testid="open-tunnels"]')];
-        return cells.length > 0 && cells.reduce((sum, c) => sum + (Number(c.textContent) || 0), 0) === expected;
-      },
-      n,
-      { timeout: timeoutMs, polling: 100 },
-    );
-  } catch (err) {
-    const seen = await page.locator('[data-testid="open-tunnels"]').allTextContents();
-    throw new Error(`open tunnels never summed to ${n} within ${timeoutMs} ms (last seen: ${seen.join(', ')})`, { cause: err });
-  }
-}
-
-/**
- * Opens a WebSocket and waits for the echo of `text`. Retries for a while, since the agent may
- * not have applied the revision with the new route yet (it answers 404 until then).
- */
-async function openTunnel(url: string, text: string, timeoutMs = 10_000): Promise<WebSocket> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await echoOnce(url, text);
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-}
-
-function echoOnce(url: string, text: string): Promise<WebSocket> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { handshakeTimeout: 3_000 });
-    ws.on('error', () => undefined); // late errors (after the test is done with it) are not failures
-    const fail = (err: Error) => {
-      ws.terminate();
-      reject(err);
-    };
-    const timer = setTimeout(() => fail(new Error(`no echo from ${url}`)), 3_000);
-    ws.once('unexpected-response', (_req, res) => {
-      clearTimeout(timer);
-      fail(new Error(`upgrade answered ${String(res.statusCode)}`));
-    });
-    ws.once('error', (err) => {
-      clearTimeout(timer);
-      fail(err);
-    });
-    ws.once('open', () => ws.send(text));
-    ws.once('message', (data: Buffer) => {
-      clearTimeout(timer);
-      const reply = data.toString();
-      if (reply.endsWith(`: ${text}`)) resolve(ws);
-      else fail(new Error(`unexpected echo ${reply}`));
-    });
-  });
-}

@@ -3,13 +3,17 @@
 import Link from 'next/link';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ApiError, api } from '@/lib/api';
-import { buildRows, hasUnknownMembers } from '@/lib/rows';
+import { awaitsDrainedAt, buildRows, hasUnknownMembers } from '@/lib/rows';
 import type { Balancer, Member } from '@/lib/types';
 import { useStatsFeed } from '@/hooks/useStatsFeed';
 import { LiveIndicator } from './Badges';
+import { BalancerSettings } from './BalancerSettings';
 import { MemberTable, type MemberChange } from './MemberTable';
+import { RebalancePanel } from './RebalancePanel';
 
 const RELOAD_THROTTLE_MS = 5000;
+/** How often the member list is read again while a drain waits for its drainedAt. */
+const DRAIN_POLL_MS = 3000;
 
 export function BalancerView({ balancerId }: { balancerId: string }) {
   const [balancer, setBalancer] = useState<Balancer | null>(null);
@@ -47,6 +51,15 @@ export function BalancerView({ balancerId }: { balancerId: string }) {
 
   const rows = useMemo(() => buildRows(members ?? [], stats), [members, stats]);
 
+  // Drain progress: the live count comes from the feed, drainedAt only from the member list, so
+  // read the list again while a draining member's feed count is 0 but it is not yet drained.
+  const awaitingDrained = awaitsDrainedAt(rows);
+  useEffect(() => {
+    if (!awaitingDrained) return;
+    const timer = setInterval(() => void loadMembers().catch(() => undefined), DRAIN_POLL_MS);
+    return () => clearInterval(timer);
+  }, [awaitingDrained, loadMembers]);
+
   const onChanged = useCallback((change: MemberChange) => {
     setMembers((list) => list?.map((m) => (m.id === change.member.id ? change.member : m)) ?? list);
     setLastChange(change);
@@ -72,39 +85,11 @@ export function BalancerView({ balancerId }: { balancerId: string }) {
         <h1 data-testid="balancer-name">{balancer?.name ?? 'Loading…'}</h1>
         <LiveIndicator status={status} />
       </div>
-      {balancer && <BalancerFacts balancer={balancer} />}
+      {balancer && <BalancerSettings balancer={balancer} />}
+      {balancer && <RebalancePanel balancer={balancer} onRebalanced={setBalancer} />}
       <ChangeNote change={lastChange} />
       {members === null ? <p className="muted">Loading members…</p> : <MemberTable rows={rows} balancerId={balancerId} onChanged={onChanged} />}
     </div>
-  );
-}
-
-function BalancerFacts({ balancer }: { balancer: Balancer }) {
-  return (
-    <dl className="facts">
-      <dt>lbmethod</dt>
-      <dd>
-        <code>{balancer.lbMethod}</code>
-      </dd>
-      {balancer.timeouts?.connectMs !== undefined && (
-        <>
-          <dt>connect timeout</dt>
-          <dd>{balancer.timeouts.connectMs} ms</dd>
-        </>
-      )}
-      {balancer.timeouts?.tunnelIdleMs !== undefined && (
-        <>
-          <dt>tunnel idle</dt>
-          <dd>{balancer.timeouts.tunnelIdleMs} ms</dd>
-        </>
-      )}
-      {balancer.failover?.retries !== undefined && (
-        <>
-          <dt>retries</dt>
-          <dd>{balancer.failover.retries}</dd>
-        </>
-      )}
-    </dl>
   );
 }
 

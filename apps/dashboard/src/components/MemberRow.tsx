@@ -1,16 +1,18 @@
 'use client';
 
 import { useState } from 'react';
-import { ApiError, api, fieldErrors, revisionOf } from '@/lib/api';
-import { formatBytes, formatCount } from '@/lib/format';
+import { fieldErrors, type Failure } from '@/lib/api';
+import { drainClosesFrom, drainProgressText } from '@/lib/drain';
+import { formatBytes, formatClock, formatCount } from '@/lib/format';
 import type { MemberRowData } from '@/lib/rows';
 import type { Member, MemberState } from '@/lib/types';
-import { HealthBadge, StateBadge } from './Badges';
+import { useMemberWrite, type MemberAction } from '@/hooks/useMemberWrite';
+import { StateBadge } from './Badges';
 import { useMe } from './ConsoleShell';
+import { DrainForm } from './DrainForm';
+import { MemberHealth } from './MemberHealth';
 import type { MemberChange } from './MemberTable';
 import { WeightForm } from './WeightForm';
-
-type Action = 'drain' | 'disable' | 'enable' | 'weight';
 
 interface RowError {
   message: string;
@@ -19,28 +21,26 @@ interface RowError {
 
 export function MemberRow({ row, balancerId, onChanged }: { row: MemberRowData; balancerId: string; onChanged: (change: MemberChange) => void }) {
   const { member, state, weight, figures: f } = row;
-  const [busy, setBusy] = useState<Action | null>(null);
+  const { busy, send } = useMemberWrite(member, onChanged);
   const [error, setError] = useState<RowError | null>(null);
+  const [drainOpen, setDrainOpen] = useState(false);
   const readOnly = useMe()?.role === 'viewer';
   const path = `/balancers/${encodeURIComponent(balancerId)}/members/${encodeURIComponent(member.id)}`;
 
-  async function run(action: Action, method: 'POST' | 'PATCH', url: string, body: Record<string, unknown>, summary: string): Promise<boolean> {
-    setBusy(action);
+  async function run(action: MemberAction, body: Record<string, unknown>, summary: string): Promise<boolean> {
     setError(null);
-    try {
-      const res = await api<Member>(method, url, body);
-      const updated = res.body?.id === member.id ? res.body : { ...member, ...body };
-      onChanged({ member: updated, revision: revisionOf(res.headers), summary });
-      return true;
-    } catch (err) {
-      setError(err instanceof ApiError ? { message: err.message, fields: fieldErrors(err.problem) } : { message: 'The request failed.', fields: [] });
-      return false;
-    } finally {
-      setBusy(null);
-    }
+    const failure = await send(action, 'PATCH', path, body, summary);
+    if (failure) setError({ message: failure.message, fields: fieldErrors(failure.problem) });
+    return failure === null;
   }
 
-  const setState = (target: MemberState, action: Action) => run(action, 'PATCH', path, { state: target }, `State set to ${target}`);
+  async function drain(body: Record<string, unknown>): Promise<Failure | null> {
+    const failure = await send('drain', 'POST', `${path}/drain`, body, body.deadlineMs === undefined ? 'Drain started' : 'Drain with deadline started');
+    if (!failure) setDrainOpen(false);
+    return failure;
+  }
+
+  const setState = (target: MemberState, action: MemberAction) => run(action, { state: target }, `State set to ${target}`);
   const disabled = (already: boolean) => readOnly || busy !== null || already;
 
   return (
@@ -49,11 +49,14 @@ export function MemberRow({ row, balancerId, onChanged }: { row: MemberRowData; 
         <span className="member-name">{member.name || member.url}</span>
         {member.name && <span className="member-url">{member.url}</span>}
       </td>
-      <td data-testid="state">
-        <StateBadge state={state} />
+      <td>
+        <span data-testid="state">
+          <StateBadge state={state} />
+        </span>
+        {state === 'draining' && <DrainStatus member={member} open={f?.openTunnels} />}
       </td>
       <td data-testid="health">
-        <HealthBadge health={f?.health} />
+        <MemberHealth figures={f} />
       </td>
       <td className="num" data-testid="weight">
         {weight}
@@ -78,8 +81,8 @@ export function MemberRow({ row, balancerId, onChanged }: { row: MemberRowData; 
       </td>
       <td className="actions">
         <div className="buttons">
-          <button type="button" data-testid="drain" disabled={disabled(state === 'draining')} onClick={() => void run('drain', 'POST', `${path}/drain`, {}, 'Drain started')}>
-            {busy === 'drain' ? 'Draining…' : 'Drain'}
+          <button type="button" data-testid="drain" aria-expanded={drainOpen} disabled={disabled(state === 'draining') || drainOpen} onClick={() => setDrainOpen(true)}>
+            Drain…
           </button>
           <button type="button" data-testid="disable" disabled={disabled(state === 'disabled')} onClick={() => void setState('disabled', 'disable')}>
             {busy === 'disable' ? 'Disabling…' : 'Disable'}
@@ -92,9 +95,10 @@ export function MemberRow({ row, balancerId, onChanged }: { row: MemberRowData; 
             current={weight}
             busy={busy === 'weight'}
             disabled={readOnly || (busy !== null && busy !== 'weight')}
-            onSubmit={(weight) => run('weight', 'PATCH', path, { weight }, `Weight set to ${String(weight)}`)}
+            onSubmit={(weight) => run('weight', { weight }, `Weight set to ${String(weight)}`)}
           />
         </div>
+        {drainOpen && !readOnly && <DrainForm busy={busy === 'drain'} onSubmit={drain} onCancel={() => setDrainOpen(false)} />}
         {error && (
           <div className="error row-error" role="alert" data-testid="row-error">
             {error.message}
@@ -109,5 +113,16 @@ export function MemberRow({ row, balancerId, onChanged }: { row: MemberRowData; 
         )}
       </td>
     </tr>
+  );
+}
+
+/** "N tunnels left, closing by HH:MM:SS" or "drained at …" under the state of a draining member. */
+function DrainStatus({ member, open }: { member: Member; open: number | undefined }) {
+  const closesFrom = drainClosesFrom(member.drain);
+  const title = closesFrom === null ? 'No deadline: open tunnels run on until they end' : `Agents start closing open tunnels at ${formatClock(closesFrom)} (close 1001)`;
+  return (
+    <div className="drain-progress" data-testid="drain-progress" title={title}>
+      {drainProgressText(member.drain, open)}
+    </div>
   );
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fieldErrors, parseProblem, problemMessage, revisionOf } from './api';
+import { ApiError, failureOf, fieldErrors, parseProblem, problemMessage, revisionOf } from './api';
 
 describe('problem handling', () => {
   it('prefers detail, then title, then the status', () => {
@@ -25,5 +25,11 @@ describe('problem handling', () => {
     expect(revisionOf(new Headers({ 'Switchboard-Revision': '42' }))).toBe(42);
     expect(revisionOf(new Headers({ 'Switchboard-Revision': 'x' }))).toBeNull();
     expect(revisionOf(new Headers())).toBeNull();
+  });
+
+  it('turns what a call threw into a failure a form can show', () => {
+    const problem = { detail: 'Invalid body', errors: [{ path: 'windowMs', message: 'must not exceed deadlineMs' }] };
+    expect(failureOf(new ApiError(400, problem))).toEqual({ message: 'Invalid body', problem });
+    expect(failureOf(new SyntaxError('Unexpected token'))).toEqual({ message: 'The request failed.', problem: null });
   });
 });

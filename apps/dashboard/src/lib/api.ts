@@ -79,3 +79,14 @@ export function revisionOf(headers: Headers): number | null {
   if (raw === null || !/^\d+$/.test(raw.trim())) return null;
   return Number(raw.trim());
 }
+
+/** A failed call as a form shows it: the message, and the problem whose `errors[]` name fields. */
+export interface Failure {
+  message: string;
+  problem: Problem | null;
+}
+
+/** The Failure of whatever `api()` threw. */
+export function failureOf(err: unknown): Failure {
+  return err instanceof ApiError ? { message: err.message, problem: err.problem } : { message: 'The request failed.', problem: null };
+}

@@ -38,3 +38,25 @@ export function formatAgo(iso: string | null | undefined, now: number = Date.now
 export function formatCount(n: number | null | undefined): string {
   return typeof n === 'number' && Number.isFinite(n) ? String(Math.round(n)) : '–';
 }
+
+const pad2 = (n: number) => String(n).padStart(2, '0');
+
+/**
+ * Wall-clock time of `epochMs` in the browser's zone: "14:05:09" on the day of `now`, else
+ * "2030-01-02 14:05:09". "–" for a value that is not a time.
+ */
+export function formatClock(epochMs: number, now: number = Date.now()): string {
+  if (!Number.isFinite(epochMs)) return '–';
+  const d = new Date(epochMs);
+  const time = `${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}`;
+  if (d.toDateString() === new Date(now).toDateString()) return time;
+  return `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())} ${time}`;
+}
+
+/** A duration in milliseconds for people: 250 → "250 ms", 5000 → "5 s", 1500 → "1.5 s", 120000 → "2 min". */
+export function formatMs(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return '–';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms >= 60_000 && ms % 60_000 === 0) return `${ms / 60_000} min`;
+  return `${Math.round(ms / 100) / 10} s`;
+}

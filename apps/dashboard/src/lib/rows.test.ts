@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildRows, hasUnknownMembers, newerSnapshot, tunnelsByBalancer } from './rows';
+import { awaitsDrainedAt, buildRows, hasUnknownMembers, newerSnapshot, tunnelsByBalancer } from './rows';
 import type { Member, MemberStats, StatsSnapshot } from './types';
 
 const member = (id: string, state: Member['state'], updatedAt: string): Member => ({
@@ -10,6 +10,7 @@ const member = (id: string, state: Member['state'], updatedAt: string): Member =
   weight: 1,
   lbset: 0,
   state,
+  drain: null,
   createdAt: '2030-01-01T00:00:00Z',
   updatedAt,
 });
@@ -28,6 +29,7 @@ const stats = (at: string, rows: Partial<MemberStats>[]): StatsSnapshot => ({
     bytesIn: 0,
     bytesOut: 0,
     failures: 0,
+    closedByAgent: 0,
     agents: [],
     ...r,
   })),
@@ -72,5 +74,24 @@ describe('snapshot helpers', () => {
   it('sums open tunnels per balancer', () => {
     const s = stats('2030-01-01T00:00:05Z', [{ openTunnels: 2 }, { memberId: 'm2', openTunnels: 3 }, { balancerId: 'b2', openTunnels: 1 }]);
     expect(Object.fromEntries(tunnelsByBalancer(s))).toEqual({ b1: 5, b2: 1 });
+  });
+});
+
+describe('awaitsDrainedAt', () => {
+  const draining = (drainedAt: string | null): Member => ({
+    ...member('m1', 'draining', '2030-01-01T00:00:00Z'),
+    drain: { startedAt: '2030-01-01T00:00:00Z', windowMs: null, deadlineMs: null, remainingTunnels: 2, drainedAt },
+  });
+  const at = '2030-01-01T00:00:05Z';
+
+  it('waits for drainedAt once the feed shows no tunnels left', () => {
+    expect(awaitsDrainedAt(buildRows([draining(null)], stats(at, [{ openTunnels: 0 }])))).toBe(true);
+    expect(awaitsDrainedAt(buildRows([draining(null)], null))).toBe(true);
+  });
+
+  it('does not while tunnels remain, once drained, or without a drain', () => {
+    expect(awaitsDrainedAt(buildRows([draining(null)], stats(at, [{ openTunnels: 2 }])))).toBe(false);
+    expect(awaitsDrainedAt(buildRows([draining(at)], stats(at, [{ openTunnels: 0 }])))).toBe(false);
+    expect(awaitsDrainedAt(buildRows([member('m1', 'active', at)], stats(at, [{ openTunnels: 0 }])))).toBe(false);
   });
 });

@@ -1,4 +1,4 @@
-import type { Figures, Member, MemberState, MemberStats, StatsSnapshot } from './types';
+import type { Member, MemberState, MemberStats, StatsSnapshot } from './types';
 
 export interface MemberRowData {
   member: Member;
@@ -6,7 +6,8 @@ export interface MemberRowData {
   state: MemberState;
   /** Weight shown, by the same rule as `state`. */
   weight: number;
-  figures: Figures | null;
+  /** The feed's figures of the member, summed and per agent; null until the feed names it. */
+  figures: MemberStats | null;
 }
 
 /** Joins configured members with the latest stats snapshot. */
@@ -41,4 +42,13 @@ export function tunnelsByBalancer(stats: StatsSnapshot | null): Map<string, numb
   const out = new Map<string, number>();
   for (const s of stats?.members ?? []) out.set(s.balancerId, (out.get(s.balancerId) ?? 0) + s.openTunnels);
   return out;
+}
+
+/**
+ * True when a draining member shows no open tunnels in the feed but the member list has no
+ * `drainedAt` for it yet (the control plane stamps it on the next stats report): time to read
+ * the list again.
+ */
+export function awaitsDrainedAt(rows: readonly MemberRowData[]): boolean {
+  return rows.some(({ member, figures }) => member.drain !== null && member.drain.drainedAt === null && (figures?.openTunnels ?? 0) === 0);
 }

@@ -11,14 +11,71 @@ export interface Me {
   role: Role;
 }
 
+export type HealthCheckType = 'none' | 'http' | 'tcp' | 'websocket';
+
+/** Active health check run by every agent against every member (Apache mod_proxy_hcheck, HAProxy `check`). */
+export interface HealthCheck {
+  type: HealthCheckType;
+  /** Request path of `http` and `websocket` checks. */
+  path: string;
+  /** Status an `http` check expects. */
+  expectStatus: number;
+  intervalMs: number;
+  timeoutMs: number;
+  /** Good checks in a row that bring a member up (hcpasses, rise). */
+  passes: number;
+  /** Failed checks in a row that take it down (hcfails, fall). */
+  fails: number;
+}
+
+/** Passive health: `fails` failed connects in a row mark a member down; traffic retried after `retryMs`. */
+export interface PassiveHealth {
+  fails: number;
+  retryMs: number;
+}
+
+/** TLS towards https/wss members. */
+export interface UpstreamTls {
+  /** True: any certificate is accepted (verification off). */
+  insecureSkipVerify: boolean;
+  /** SNI and name checked, when not the member URL's host. */
+  serverName: string | null;
+}
+
+/** The latest rebalance asked for. */
+export interface Rebalance {
+  /** Control-plane wall clock, epoch ms. */
+  requestedAt: number;
+  /** Fraction above fair share that is left alone (0.1 = 10 %). */
+  tolerance: number;
+  /** Closes per second, per agent. */
+  closesPerSecond: number;
+}
+
 export interface Balancer {
   id: string;
   name: string;
   lbMethod: string;
-  timeouts?: { connectMs?: number; tunnelIdleMs?: number };
+  timeouts?: { connectMs?: number; tunnelIdleMs?: number; keepAliveMs?: number };
   failover?: { retries?: number };
+  healthCheck: HealthCheck;
+  passiveHealth: PassiveHealth;
+  tls: UpstreamTls;
+  rebalance: Rebalance | null;
   createdAt: string;
   updatedAt: string;
+}
+
+/** A drain's progress, present while a member is draining. */
+export interface DrainProgress {
+  startedAt: string | null;
+  /** Null for a drain without deadline (open tunnels end on their own). */
+  windowMs: number | null;
+  deadlineMs: number | null;
+  /** Open tunnels on the member over online agents, when the member list was read. */
+  remainingTunnels: number;
+  /** When the open tunnels were first seen at zero; null while some remain. */
+  drainedAt: string | null;
 }
 
 export interface Member {
@@ -29,6 +86,7 @@ export interface Member {
   weight: number;
   lbset: number;
   state: MemberState;
+  drain: DrainProgress | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -40,11 +98,16 @@ export interface Figures {
   bytesIn: number;
   bytesOut: number;
   failures: number;
+  /** Tunnels agents closed for a paced drain or a rebalance; older feeds omit it. */
+  closedByAgent?: number;
   health: Health;
 }
 
 export interface AgentFigures extends Figures {
   agentId: string;
+  agentName: string;
+  /** Why this agent sees the member down; null when it does not (or does not say). */
+  healthReason: string | null;
 }
 
 export interface MemberStats extends Figures {
