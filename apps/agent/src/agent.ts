@@ -11,6 +11,7 @@ import { DEFAULT_BACKOFF } from './control/backoff';
 import type { BackoffOptions } from './control/backoff';
 import { ControlClient } from './control/control-client';
 import type { SnapshotAnswer } from './control/control-client';
+import { HealthChecks } from './health/health-checks';
 import { ProxyServer } from './proxy/proxy-server';
 import type { AgentSettings } from './settings';
 import { AGENT_VERSION } from './version';
@@ -49,6 +50,7 @@ export class Agent {
   private readonly proxy: ProxyServer;
   private readonly admin: AdminServer;
   private readonly control: ControlClient;
+  private readonly health: HealthChecks;
   private readonly logger: Logger;
 
   constructor(
@@ -57,6 +59,7 @@ export class Agent {
   ) {
     this.logger = options.logger;
     this.cache = new SnapshotCache(settings.cacheDir);
+    this.health = new HealthChecks(this.logger);
     this.proxy = new ProxyServer(this.state, this.logger, { requestHeaderMs: settings.requestHeaderMs, maxHeaderBytes: settings.maxHeaderBytes });
     this.control = new ControlClient(
       {
@@ -88,8 +91,9 @@ export class Agent {
     return ports;
   }
 
-  /** Closes the control channel and the admin port, and shuts the proxy down (see ProxyServer.close). */
+  /** Stops the health checks, closes the control channel and the admin port, and shuts the proxy down (see ProxyServer.close). */
   async stop(): Promise<void> {
+    this.health.stop();
     this.control.stop();
     await Promise.all([this.proxy.close(this.options.shutdownGraceMs ?? 2_000), this.admin.close()]);
   }
@@ -107,8 +111,12 @@ export class Agent {
       return;
     }
     const outcome = this.state.offer(raw, 'cache');
-    if (outcome.result === 'rejected') this.logger.warn({ file: this.cache.path, reason: outcome.reason }, 'cached snapshot ignored');
-    else this.logger.info({ revision: outcome.revision, hash: outcome.hash }, 'serving cached snapshot');
+    if (outcome.result === 'rejected') {
+      this.logger.warn({ file: this.cache.path, reason: outcome.reason }, 'cached snapshot ignored');
+      return;
+    }
+    this.health.reconcile(this.state.current!.runtime);
+    this.logger.info({ revision: outcome.revision, hash: outcome.hash }, 'serving cached snapshot');
   }
 
   /** Applies a snapshot from the control plane, caches it when it changed what is served, and answers ack or nack. */
@@ -120,6 +128,7 @@ export class Agent {
       return { type: 'nack', revision: outcome.revision, reason: outcome.reason.slice(0, MAX_REASON) };
     }
     this.logger.info({ revision: outcome.revision, hash: outcome.hash, result: outcome.result }, 'snapshot accepted');
+    if (outcome.result === 'applied') this.health.reconcile(this.state.current!.runtime);
     if (outcome.result === 'applied' || outcome.revision !== before) await this.saveCache();
     return { type: 'ack', revision: outcome.revision, hash: outcome.hash };
   }
@@ -158,6 +167,7 @@ export class Agent {
         bytesOut: counters.bytesOut,
         failures: counters.failures,
         health: counters.health,
+        healthReason: counters.healthReason,
       })),
     );
     return { type: 'stats', revision: current?.revision ?? null, members };

@@ -4,7 +4,7 @@ import { createCandidates, createPicker } from '../balancing/pickers';
 import type { PickerOptions } from '../balancing/pickers';
 import { hashString } from '../balancing/rendezvous';
 import { compileRoutes } from '../routing/routes';
-import type { CounterRegistry } from './member-counters';
+import type { CounterRegistry, PassiveRule } from './member-counters';
 import type { RuntimeBalancer, RuntimeConfig, RuntimeMember, UpstreamTarget } from './runtime';
 
 /** Parses a member URL (already validated by the protocol schema): `ws`/`http` → plain TCP, `wss`/`https` → TLS, default ports 80/443. */
@@ -37,7 +37,13 @@ export interface CompileOptions extends PickerOptions {
   readonly previous?: RuntimeConfig;
 }
 
-function compileMember(member: SnapshotMember, index: number, balancer: SnapshotBalancer, counters: CounterRegistry): RuntimeMember {
+/** The passive health rule of a balancer's members: with an active check, no retry by traffic (only the check brings a member back up). */
+function passiveRule(balancer: SnapshotBalancer): PassiveRule {
+  const checked = balancer.healthCheck.type !== 'none';
+  return { fails: balancer.passiveHealth.fails, retryMs: checked ? Infinity : balancer.passiveHealth.retryMs, checked };
+}
+
+function compileMember(member: SnapshotMember, index: number, balancer: SnapshotBalancer, counters: CounterRegistry, passive: PassiveRule): RuntimeMember {
   const cookie = balancer.sticky.mode === 'cookie' ? balancer.sticky.name : null;
   const token = cookie === null ? '' : routeToken(member.id);
   const authority = memberAuthority(member.url);
@@ -57,17 +63,20 @@ function compileMember(member: SnapshotMember, index: number, balancer: Snapshot
     hashSeed: hashString(member.id),
     hostHeader: mode === 'member' ? authority.host : mode === 'set' ? value : null,
     origin: authority.origin,
+    passive,
   };
 }
 
 function compileBalancer(balancer: SnapshotBalancer, counters: CounterRegistry, options: PickerOptions): RuntimeBalancer {
-  const members = balancer.members.map((member, index) => compileMember(member, index, balancer, counters));
+  const passive = passiveRule(balancer);
+  const members = balancer.members.map((member, index) => compileMember(member, index, balancer, counters, passive));
   const hashKey = balancer.hash.source === 'header' && balancer.hash.name ? { source: 'header' as const, name: balancer.hash.name.toLowerCase() } : balancer.hash;
   return {
     id: balancer.id,
     name: balancer.name,
     lbMethod: balancer.lbMethod,
     timeouts: balancer.timeouts,
+    healthCheck: balancer.healthCheck,
     retries: balancer.failover.retries,
     maxTunnelsPerMember: balancer.limits.maxTunnelsPerMember,
     members,
