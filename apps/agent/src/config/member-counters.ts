@@ -1,3 +1,4 @@
+import { DEFAULT_PASSIVE_HEALTH } from '@switchboard/protocol';
 import type { Health } from '@switchboard/protocol';
 
 /** A monotonic clock in milliseconds (performance.now in production; tests pass a fake one). */
@@ -16,8 +17,8 @@ export interface PassiveRule {
   readonly checked: boolean;
 }
 
-/** One failure marks down, retried after 10 s, no active check (the protocol's default passiveHealth). */
-export const DEFAULT_PASSIVE_RULE: PassiveRule = { fails: 1, retryMs: 10_000, checked: false };
+/** The protocol's default passiveHealth (one failure marks down, retried after 10 s), no active check. */
+export const DEFAULT_PASSIVE_RULE: PassiveRule = { ...DEFAULT_PASSIVE_HEALTH, checked: false };
 
 /** Longest health reason kept, in characters (the protocol's limit on memberStats.healthReason). */
 const MAX_HEALTH_REASON = 500;

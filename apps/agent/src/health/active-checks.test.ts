@@ -58,7 +58,7 @@ describe('http check', () => {
     const [h1] = await healthBackends(1);
     await stack.serve(singleBalancer([member('m1', `${h1!.url()}/`)], { healthCheck: check({ intervalMs: 100, timeoutMs: 100 }) }));
     await waitFor(() => h1!.checks.length >= 1, 'a check');
-    expect(h1!.checks[0]).toEqual({ url: '/health', host: `127.0.0.1:${h1!.port}`, userAgent: expect.stringMatching(/^switchboard-agent\/\S+ health check$/) as unknown, upgrade: false });
+    expect(h1!.checks[0]).toEqual({ url: '/health', host: `127.0.0.1:${h1!.port}`, userAgent: expect.stringMatching(/^switchboard-agent\/\S+ health check$/) as unknown, upgrade: false, at: expect.any(Number) as unknown });
   });
 
   it("sends the balancer's Host rule (set), and the check path after the member URL's path", async () => {

@@ -15,11 +15,7 @@ import type { CheckPlan } from './member-checker';
 export class HealthChecks {
   private readonly checkers = new Map<string, MemberChecker>();
 
-  /** `random` in [0, 1) jitters first checks (tests may pass a fixed one). */
-  constructor(
-    private readonly logger: Logger,
-    private readonly random: () => number = Math.random,
-  ) {}
+  constructor(private readonly logger: Logger) {}
 
   reconcile(runtime: RuntimeConfig): void {
     const plans = new Map<string, CheckPlan>();
@@ -37,7 +33,7 @@ export class HealthChecks {
       if (this.checkers.has(memberId)) continue;
       const checker = new MemberChecker(plan, this.logger);
       this.checkers.set(memberId, checker);
-      checker.start(Math.floor(this.random() * plan.check.intervalMs));
+      checker.start(Math.floor(Math.random() * plan.check.intervalMs));
     }
   }
 

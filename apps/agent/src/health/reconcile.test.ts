@@ -90,6 +90,16 @@ describe('health checks follow the configuration', () => {
     expect(h1!.observed.slice(0, 5)).toEqual(['unknown', 'down', 'down', 'down', 'up']);
   });
 
+  it('spread the first checks of many members over the interval instead of firing them in lockstep', async () => {
+    const [h1] = await healthBackends(1);
+    const members = Array.from({ length: 20 }, (_, i) => member(`m${i}`, h1!.url()));
+    await stack.serve(singleBalancer(members, { healthCheck: check({ intervalMs: 2_000, timeoutMs: 1_000 }) }));
+    await waitFor(() => h1!.checks.length >= 20, '20 checks', 10_000);
+    const times = h1!.checks.slice(0, 20).map((seen) => seen.at);
+    // Twenty uniform draws over 2 s all within 500 ms: odds about 1e-10.
+    expect(Math.max(...times) - Math.min(...times)).toBeGreaterThan(500);
+  });
+
   it('stop when the agent stops', async () => {
     const [h1] = await healthBackends(1);
     stack.controlPlane.snapshot = snapshotOf(1, singleBalancer([member('m1', h1!.url())], { healthCheck: check() }));

@@ -18,6 +18,8 @@ export interface SeenCheck {
   readonly host: string | undefined;
   readonly userAgent: string | undefined;
   readonly upgrade: boolean;
+  /** performance.now() at arrival. */
+  readonly at: number;
 }
 
 /**
@@ -105,7 +107,7 @@ export class HealthBackend {
   /** The answer for a health check (recorded and observed), or undefined for traffic. */
   private checkAnswer(req: IncomingMessage): CheckAnswer | undefined {
     if (req.url !== this.checkPath) return undefined;
-    this.checks.push({ url: req.url, host: req.headers.host, userAgent: req.headers['user-agent'], upgrade: req.headers.upgrade !== undefined });
+    this.checks.push({ url: req.url, host: req.headers.host, userAgent: req.headers['user-agent'], upgrade: req.headers.upgrade !== undefined, at: performance.now() });
     if (this.observe) this.observed.push(this.observe());
     return this.script.shift() ?? this.answer;
   }
