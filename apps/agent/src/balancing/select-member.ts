@@ -14,16 +14,13 @@ export function effectiveWeight(member: RuntimeMember, slowStartMs: number, now:
 }
 
 /**
- * Whether a member is kept out as down: seen down, and either under an active check (only the
- * check brings it back) or down for less than its balancer's passiveHealth.retryMs (Apache's
- * `retry`: once that has passed it gets real traffic again, and a failed connect restarts the delay).
- * Reads the clock only for down members.
+ * Whether a member seen down is still kept out at `now` (clock ms): always under an active check
+ * (only the check brings it back), else for its balancer's passiveHealth.retryMs after it went
+ * down (Apache's `retry`: then it gets real traffic again, and a failed connect restarts the delay).
  */
-function restingDown(member: RuntimeMember, clock: Clock): boolean {
-  const counters = member.counters;
-  if (counters.health !== 'down') return false;
+function restingDown(member: RuntimeMember, now: number): boolean {
   const retryMs = member.passive.retryMs;
-  return retryMs === Infinity || clock() - counters.downSince < retryMs;
+  return retryMs === Infinity || now - member.counters.downSince < retryMs;
 }
 
 /**
@@ -49,10 +46,15 @@ function collect(balancer: RuntimeBalancer, state: MemberState, down: boolean, t
   const { index, weight } = candidates;
   let count = 0;
   let lowest = Infinity;
+  // Read once, at the first member seen down: a pick among healthy members reads no clock.
+  let downNow = NaN;
   for (let i = 0; i < members.length; i++) {
     const member = members[i];
     if (member.state !== state || member.lbset > lowest) continue;
-    if (!down && restingDown(member, balancer.clock)) continue;
+    if (!down && member.counters.health === 'down') {
+      if (Number.isNaN(downNow)) downNow = balancer.usesClock ? now : balancer.clock();
+      if (restingDown(member, downNow)) continue;
+    }
     if (tried.length > 0 && tried.includes(member)) continue;
     if (maxTunnels > 0 && isFull(member, maxTunnels)) {
       candidates.sawFull = true;
@@ -76,7 +78,8 @@ function isFull(member: RuntimeMember, maxTunnels: number): boolean {
 
 /** A sticky request keeps its member while it is not disabled and not kept out as down (a draining one still takes it, Apache's N). */
 function stickyUsable(member: RuntimeMember, tried: readonly RuntimeMember[], clock: Clock): boolean {
-  return member.state !== 'disabled' && !restingDown(member, clock) && !tried.includes(member);
+  if (member.state === 'disabled' || tried.includes(member)) return false;
+  return member.counters.health !== 'down' || !restingDown(member, clock());
 }
 
 /**
