@@ -8,11 +8,13 @@ import { WorkerPool } from './cluster/worker-pool';
 import { createMetrics } from './admin/metrics';
 import { ConfigState } from './config/config-state';
 import { CounterRegistry } from './config/member-counters';
+import type { RuntimeMember } from './config/runtime';
 import { SnapshotCache } from './config/snapshot-cache';
 import { DEFAULT_BACKOFF } from './control/backoff';
 import type { BackoffOptions } from './control/backoff';
 import { ControlClient } from './control/control-client';
 import type { SnapshotAnswer } from './control/control-client';
+import { HealthChecks } from './health/health-checks';
 import { ProxyServer } from './proxy/proxy-server';
 import { loadServerCredentials } from './settings';
 import type { AgentSettings } from './settings';
@@ -58,6 +60,7 @@ export class Agent {
   private readonly proxy: ProxyServer | WorkerPool;
   private readonly admin: AdminServer;
   private readonly control: ControlClient;
+  private readonly health: HealthChecks;
   private readonly logger: Logger;
 
   constructor(
@@ -67,6 +70,7 @@ export class Agent {
     this.logger = options.logger;
     this.state = new ConfigState(this.counters, { upstreamTrust: createUpstreamTrust(settings.upstreamCa?.pem ?? null) });
     this.cache = new SnapshotCache(settings.cacheDir);
+    this.health = new HealthChecks(this.logger, settings.workers > 1 ? (member) => this.publishHealth(member) : undefined);
     const limits = { requestHeaderMs: settings.requestHeaderMs, maxHeaderBytes: settings.maxHeaderBytes };
     this.proxy = settings.workers > 1 ? new WorkerPool(settings.workers, this.counters, this.logger) : new ProxyServer(this.state, this.logger, limits, settings.tls);
     this.control = new ControlClient(
@@ -120,6 +124,12 @@ export class Agent {
     return true;
   }
 
+  /** With workers: passes a member's health, as an active check just set it, on to every worker. */
+  private publishHealth(member: RuntimeMember): void {
+    const { health, healthReason } = member.counters;
+    if (this.proxy instanceof WorkerPool && health !== 'unknown') this.proxy.setHealth(member.id, health, healthReason);
+  }
+
   /** Opens the proxy listeners here, or has the workers open them. */
   private async listenProxy(): Promise<{ proxy: BoundAddress; tls: BoundAddress | null }> {
     if (this.proxy instanceof WorkerPool) return this.proxy.start();
@@ -128,8 +138,9 @@ export class Agent {
     return { proxy, tls };
   }
 
-  /** Closes the control channel and the admin port, and shuts the proxy down (see ProxyServer.close). */
+  /** Stops the health checks, closes the control channel and the admin port, and shuts the proxy down (see ProxyServer.close). */
   async stop(): Promise<void> {
+    this.health.stop();
     this.control.stop();
     await Promise.all([this.proxy.close(this.options.shutdownGraceMs ?? 2_000), this.admin.close()]);
   }
@@ -151,6 +162,7 @@ export class Agent {
       this.logger.warn({ file: this.cache.path, reason: outcome.reason }, 'cached snapshot ignored');
       return;
     }
+    this.health.reconcile(this.state.current!.runtime);
     this.logger.info({ revision: outcome.revision, hash: outcome.hash }, 'serving cached snapshot');
     this.warnInsecureTls();
     if (this.proxy instanceof WorkerPool) this.proxy.publish(raw);
@@ -165,7 +177,10 @@ export class Agent {
       return { type: 'nack', revision: outcome.revision, reason: outcome.reason.slice(0, MAX_REASON) };
     }
     this.logger.info({ revision: outcome.revision, hash: outcome.hash, result: outcome.result }, 'snapshot accepted');
-    if (outcome.result === 'applied') this.warnInsecureTls();
+    if (outcome.result === 'applied') {
+      this.warnInsecureTls();
+      this.health.reconcile(this.state.current!.runtime);
+    }
     if (this.proxy instanceof WorkerPool) this.proxy.publish(raw);
     if (outcome.result === 'applied' || outcome.revision !== before) await this.saveCache();
     return { type: 'ack', revision: outcome.revision, hash: outcome.hash };
@@ -213,6 +228,7 @@ export class Agent {
         bytesOut: counters.bytesOut,
         failures: counters.failures,
         health: counters.health,
+        healthReason: counters.healthReason,
       })),
     );
     return { type: 'stats', revision: current?.revision ?? null, members };

@@ -47,10 +47,16 @@ export function createMetrics(state: ConfigState, control: ControlStatus): Regis
   memberCounter('switchboard_agent_member_bytes_in_total', 'Bytes sent to the member.', 'bytesIn');
   memberCounter('switchboard_agent_member_bytes_out_total', 'Bytes received from the member.', 'bytesOut');
   memberCounter('switchboard_agent_member_failures_total', 'Failed attempts to connect to the member.', 'failures');
-  new Gauge({ name: 'switchboard_agent_member_health', help: 'Passive health of the member: 1 for its current state.', labelNames: [...MEMBER_LABELS, 'health'], registers: [registry], collect() {
+  new Gauge({ name: 'switchboard_agent_member_health', help: 'Health of the member (active checks and passive): 1 for its current state.', labelNames: [...MEMBER_LABELS, 'health'], registers: [registry], collect() {
     this.reset();
     forEachMember((labels, counters) => {
       for (const health of HEALTH_STATES) this.set({ ...labels, health }, counters.health === health ? 1 : 0);
+    });
+  } });
+  new Gauge({ name: 'switchboard_agent_member_down_reason', help: 'Why a down member is down (label reason); members not down have no series.', labelNames: [...MEMBER_LABELS, 'reason'], registers: [registry], collect() {
+    this.reset();
+    forEachMember((labels, counters) => {
+      if (counters.health === 'down' && counters.healthReason !== null) this.set({ ...labels, reason: counters.healthReason }, 1);
     });
   } });
   new Gauge({ name: 'switchboard_agent_revision', help: 'Revision of the configuration served (-1 before any).', registers: [registry], collect() {

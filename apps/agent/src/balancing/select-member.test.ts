@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_HEALTH_CHECK } from '@switchboard/protocol';
 import type { SnapshotBalancer, SnapshotMember } from '@switchboard/protocol';
 import { compileConfig } from '../config/compile';
 import { CounterRegistry } from '../config/member-counters';
@@ -206,5 +207,37 @@ describe('sticky member', () => {
     byId(target, 'b').counters.markFailure();
     expect(selectMember(target, [], '', byId(target, 'b'))?.id).toBe('a');
     expect(selectMember(target, [byId(target, 'a')], '', byId(target, 'a'))?.id).toBe('b');
+  });
+});
+
+describe('passive health retry (Apache retry)', () => {
+  function withClock(overrides: Partial<SnapshotBalancer>): { target: RuntimeBalancer; clock: { ms: number } } {
+    const clock = { ms: 1_000_000 };
+    const config = { balancers: [balancer('b', [member('a', url(1)), member('b', url(2))], overrides)], routes: [route('r', 'b')] };
+    return { target: compileConfig(config, new CounterRegistry(() => clock.ms)).balancers[0]!, clock };
+  }
+
+  it('keeps a member down by passive health out for retryMs, then tries it again; a failed retry restarts the delay', () => {
+    const { target, clock } = withClock({ passiveHealth: { fails: 1, retryMs: 5_000 } });
+    const a = byId(target, 'a');
+    a.counters.markFailure('ECONNREFUSED', a.passive);
+    expect(picks(target, 3)).toEqual(['b', 'b', 'b']);
+    clock.ms += 4_999;
+    expect(picks(target, 2)).toEqual(['b', 'b']);
+    clock.ms += 1;
+    expect(picks(target, 2).sort()).toEqual(['a', 'b']);
+    a.counters.markFailure('ECONNREFUSED', a.passive);
+    expect(picks(target, 3)).toEqual(['b', 'b', 'b']);
+    expect(selectMember(target, [], '', a)?.id).toBe('b');
+    clock.ms += 5_000;
+    expect(selectMember(target, [], '', a)?.id).toBe('a');
+  });
+
+  it('does not retry a member under an active check, however long it has been down', () => {
+    const { target, clock } = withClock({ passiveHealth: { fails: 1, retryMs: 0 }, healthCheck: { ...DEFAULT_HEALTH_CHECK, type: 'tcp' } });
+    const a = byId(target, 'a');
+    a.counters.markFailure('ECONNREFUSED', a.passive);
+    clock.ms += 3_600_000;
+    expect(picks(target, 3)).toEqual(['b', 'b', 'b']);
   });
 });

@@ -1,4 +1,5 @@
 import type { MemberState } from '@switchboard/protocol';
+import type { Clock } from '../config/member-counters';
 import type { RuntimeBalancer, RuntimeMember } from '../config/runtime';
 
 /**
@@ -13,9 +14,19 @@ export function effectiveWeight(member: RuntimeMember, slowStartMs: number, now:
 }
 
 /**
- * Eligibility passes for new connections, tried in order: active members not seen down, then
- * standby members (Apache's hot standby) not seen down, then — when every usable one failed —
- * active and finally standby members seen down, so a recovered member is found again.
+ * Whether a member seen down is still kept out at `now` (clock ms): always under an active check
+ * (only the check brings it back), else for its balancer's passiveHealth.retryMs after it went
+ * down (Apache's `retry`: then it gets real traffic again, and a failed connect restarts the delay).
+ */
+function restingDown(member: RuntimeMember, now: number): boolean {
+  const retryMs = member.passive.retryMs;
+  return retryMs === Infinity || now - member.counters.downSince < retryMs;
+}
+
+/**
+ * Eligibility passes for new connections, tried in order: active members not kept out as down
+ * (see restingDown), then standby members (Apache's hot standby) not kept out, then — when every
+ * usable one failed — active and finally standby members seen down, so a recovered member is found again.
  * `draining` and `disabled` members never get new connections (except sticky ones, see selectMember).
  */
 const PASSES: readonly { readonly state: MemberState; readonly down: boolean }[] = [
@@ -35,10 +46,15 @@ function collect(balancer: RuntimeBalancer, state: MemberState, down: boolean, t
   const { index, weight } = candidates;
   let count = 0;
   let lowest = Infinity;
+  // Read once, at the first member seen down: a pick among healthy members reads no clock.
+  let downNow = NaN;
   for (let i = 0; i < members.length; i++) {
     const member = members[i];
     if (member.state !== state || member.lbset > lowest) continue;
-    if (!down && member.counters.health === 'down') continue;
+    if (!down && member.counters.health === 'down') {
+      if (Number.isNaN(downNow)) downNow = balancer.usesClock ? now : balancer.clock();
+      if (restingDown(member, downNow)) continue;
+    }
     if (tried.length > 0 && tried.includes(member)) continue;
     if (maxTunnels > 0 && isFull(member, maxTunnels)) {
       candidates.sawFull = true;
@@ -61,9 +77,10 @@ function isFull(member: RuntimeMember, maxTunnels: number): boolean {
   return counters.openTunnels + counters.connectingTunnels + counters.peerTunnels >= maxTunnels;
 }
 
-/** A sticky request keeps its member while it is not disabled and not seen down (a draining one still takes it, Apache's N). */
-function stickyUsable(member: RuntimeMember, tried: readonly RuntimeMember[]): boolean {
-  return member.state !== 'disabled' && member.counters.health !== 'down' && !tried.includes(member);
+/** A sticky request keeps its member while it is not disabled and not kept out as down (a draining one still takes it, Apache's N). */
+function stickyUsable(member: RuntimeMember, tried: readonly RuntimeMember[], clock: Clock): boolean {
+  if (member.state === 'disabled' || tried.includes(member)) return false;
+  return member.counters.health !== 'down' || !restingDown(member, clock());
 }
 
 /**
@@ -79,7 +96,7 @@ function stickyUsable(member: RuntimeMember, tried: readonly RuntimeMember[]): b
 export function selectMember(balancer: RuntimeBalancer, tried: readonly RuntimeMember[], key = '', sticky?: RuntimeMember, tunnel = false): RuntimeMember | undefined {
   const maxTunnels = tunnel ? balancer.maxTunnelsPerMember : 0;
   balancer.candidates.sawFull = false;
-  if (sticky !== undefined && stickyUsable(sticky, tried)) {
+  if (sticky !== undefined && stickyUsable(sticky, tried, balancer.clock)) {
     if (maxTunnels === 0 || !isFull(sticky, maxTunnels)) {
       sticky.counters.elected += 1;
       return sticky;

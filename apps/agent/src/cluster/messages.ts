@@ -2,9 +2,9 @@ import type { Health } from '@switchboard/protocol';
 
 /**
  * One member's figures in one worker, as a tuple to keep IPC small:
- * [openTunnels, connectingTunnels, inflightRequests, elected, bytesIn, bytesOut, failures, health].
+ * [openTunnels, connectingTunnels, inflightRequests, elected, bytesIn, bytesOut, failures, health, healthReason].
  */
-export type MemberReport = [number, number, number, number, number, number, number, Health];
+export type MemberReport = [number, number, number, number, number, number, number, Health, string | null];
 
 /** What other workers hold on a member: [busy (open + connecting tunnels + in-flight requests), tunnels (open + connecting), bytes (in + out, cumulative)]. */
 export type PeerLoad = [number, number, number];
@@ -21,6 +21,8 @@ export type ToWorker =
   | { readonly t: 'snapshot'; readonly raw: unknown }
   /** Load of each member on the other workers, by member id. */
   | { readonly t: 'peers'; readonly members: Record<string, PeerLoad> }
+  /** A member's health as the primary's active check found it. */
+  | { readonly t: 'health'; readonly memberId: string; readonly health: 'up' | 'down'; readonly reason: string | null }
   /** Read the TLS listener's certificate and key files again (the primary checked them). */
   | { readonly t: 'reload-tls' }
   /** Shut down within `graceMs`. */

@@ -34,6 +34,8 @@ export async function runWorker(settings: AgentSettings, logger: Logger): Promis
         peer.peerTunnels = tunnels;
         peer.peerBytes = bytes;
       }
+    } else if (message.t === 'health') {
+      counters.countersFor(message.memberId).setHealth(message.health, message.reason);
     } else if (message.t === 'reload-tls') {
       reloadTls(proxy, settings, logger);
     } else {

@@ -26,6 +26,8 @@ export class WorkerPool {
   /** Whether a report or an exit changed the figures since the last sync. */
   private dirty = false;
   private snapshot: unknown = null;
+  /** The latest active-check verdict per member id, sent to workers forked later too. */
+  private readonly checked = new Map<string, Extract<ToWorker, { t: 'health' }>>();
 
   constructor(
     private readonly size: number,
@@ -39,6 +41,13 @@ export class WorkerPool {
     this.timer = setInterval(() => this.sync(), SYNC_INTERVAL_MS);
     this.timer.unref();
     return (await Promise.all(ready))[0]!;
+  }
+
+  /** Tells every worker (and any forked later) the health an active check found for a member. */
+  setHealth(memberId: string, health: 'up' | 'down', reason: string | null): void {
+    const message = { t: 'health', memberId, health, reason } as const;
+    this.checked.set(memberId, message);
+    this.broadcast(message);
   }
 
   /** Has every worker read the TLS listener's files again (after the primary checked them). */
@@ -81,6 +90,7 @@ export class WorkerPool {
         if (message.t === 'listening') {
           this.listening.add(worker.id);
           if (this.snapshot !== null) send(worker, { t: 'snapshot', raw: this.snapshot });
+          for (const message of this.checked.values()) send(worker, message);
           resolve({ proxy: message.proxy, tls: message.tls });
         } else this.onReport(worker.id, message.members);
       });

@@ -7,7 +7,7 @@ import type { PickerOptions } from '../balancing/pickers';
 import { hashString } from '../balancing/rendezvous';
 import { compileRoutes } from '../routing/routes';
 import { upstreamTlsOptions } from '../tls/upstream-tls';
-import type { CounterRegistry } from './member-counters';
+import type { CounterRegistry, PassiveRule } from './member-counters';
 import type { RuntimeBalancer, RuntimeConfig, RuntimeMember, UpstreamTarget } from './runtime';
 
 /**
@@ -48,7 +48,13 @@ export interface CompileOptions extends PickerOptions {
   readonly upstreamTrust?: SecureContext;
 }
 
-function compileMember(member: SnapshotMember, index: number, balancer: SnapshotBalancer, counters: CounterRegistry, trust: SecureContext | undefined): RuntimeMember {
+/** The passive health rule of a balancer's members: with an active check, no retry by traffic (only the check brings a member back up). */
+function passiveRule(balancer: SnapshotBalancer): PassiveRule {
+  const checked = balancer.healthCheck.type !== 'none';
+  return { fails: balancer.passiveHealth.fails, retryMs: checked ? Infinity : balancer.passiveHealth.retryMs, checked };
+}
+
+function compileMember(member: SnapshotMember, index: number, balancer: SnapshotBalancer, counters: CounterRegistry, passive: PassiveRule, trust: SecureContext | undefined): RuntimeMember {
   const cookie = balancer.sticky.mode === 'cookie' ? balancer.sticky.name : null;
   const token = cookie === null ? '' : routeToken(member.id);
   const authority = memberAuthority(member.url);
@@ -68,17 +74,20 @@ function compileMember(member: SnapshotMember, index: number, balancer: Snapshot
     hashSeed: hashString(member.id),
     hostHeader: mode === 'member' ? authority.host : mode === 'set' ? value : null,
     origin: authority.origin,
+    passive,
   };
 }
 
 function compileBalancer(balancer: SnapshotBalancer, counters: CounterRegistry, options: CompileOptions): RuntimeBalancer {
-  const members = balancer.members.map((member, index) => compileMember(member, index, balancer, counters, options.upstreamTrust));
+  const passive = passiveRule(balancer);
+  const members = balancer.members.map((member, index) => compileMember(member, index, balancer, counters, passive, options.upstreamTrust));
   const hashKey = balancer.hash.source === 'header' && balancer.hash.name ? { source: 'header' as const, name: balancer.hash.name.toLowerCase() } : balancer.hash;
   return {
     id: balancer.id,
     name: balancer.name,
     lbMethod: balancer.lbMethod,
     timeouts: balancer.timeouts,
+    healthCheck: balancer.healthCheck,
     retries: balancer.failover.retries,
     maxTunnelsPerMember: balancer.limits.maxTunnelsPerMember,
     members,

@@ -1,8 +1,27 @@
+import { DEFAULT_PASSIVE_HEALTH } from '@switchboard/protocol';
 import type { Health } from '@switchboard/protocol';
 
 /** A monotonic clock in milliseconds (performance.now in production; tests pass a fake one). */
 export type Clock = () => number;
 export const monotonicClock: Clock = () => performance.now();
+
+/**
+ * How passive health treats a member, from its balancer: `fails` connect failures in a row mark
+ * it down (HAProxy's `observe layer4` + `error-limit`); without an active check it gets real
+ * traffic again `retryMs` after (Apache's `retry`); with one (`checked`), only the check brings
+ * it back up and `retryMs` is Infinity.
+ */
+export interface PassiveRule {
+  readonly fails: number;
+  readonly retryMs: number;
+  readonly checked: boolean;
+}
+
+/** The protocol's default passiveHealth (one failure marks down, retried after 10 s), no active check. */
+export const DEFAULT_PASSIVE_RULE: PassiveRule = { ...DEFAULT_PASSIVE_HEALTH, checked: false };
+
+/** Longest health reason kept, in characters (the protocol's limit on memberStats.healthReason). */
+const MAX_HEALTH_REASON = 500;
 
 /** Half-life of the recent traffic `bytraffic` compares, in milliseconds. */
 export const TRAFFIC_HALF_LIFE_MS = 10_000;
@@ -23,7 +42,8 @@ function trafficDecay(elapsed: number): number {
 /**
  * Live figures of one member on this agent. Counters (elected, bytes, failures) are cumulative
  * since the process started; gauges (openTunnels, inflightRequests) are what is open now.
- * Health is passive only: `up` after a successful connect, `down` after a failed one.
+ * Health comes from passive health (markConnected, markFailure) and active checks (health/,
+ * through setHealth), with the reason it is down.
  */
 export class MemberCounters {
   /** WebSocket tunnels open now. */
@@ -41,6 +61,12 @@ export class MemberCounters {
   /** Failed attempts to connect to the member. */
   failures = 0;
   health: Health = 'unknown';
+  /** Why the member is down (`http check: status 500`, `3 connect failures: ECONNREFUSED`); null when it is not. */
+  healthReason: string | null = null;
+  /** When the member last turned down, or last failed a connect while down (clock ms): passive retryMs counts from here. */
+  downSince = -Infinity;
+  /** Failed connects in a row, reset by a successful one (passive health). */
+  connectFailures = 0;
   /**
    * With SWITCHBOARD_WORKERS > 1, what the agent's other workers hold on this member (from the
    * primary, at most a few tens of ms old): open + connecting tunnels + in-flight requests,
@@ -63,12 +89,28 @@ export class MemberCounters {
     this.trafficAt = clock();
   }
 
-  /** Records a successful connect. Returns true when the member was not `up` before; after `down`, slow start begins. */
-  markConnected(): boolean {
-    const changed = this.health !== 'up';
-    if (this.health === 'down') this.usableSince = this.clock();
-    this.health = 'up';
-    return changed;
+  /**
+   * Records a successful connect: the failure streak restarts and the member is `up`, except a
+   * down one under an active check (only the check brings it back). Returns true when health changed.
+   */
+  markConnected(rule: PassiveRule = DEFAULT_PASSIVE_RULE): boolean {
+    this.connectFailures = 0;
+    if (this.health === 'down' && rule.checked) return false;
+    return this.setHealth('up', null);
+  }
+
+  /**
+   * Sets health and its reason (null unless down). Returns true when health changed: down → up
+   * starts slow start, → down starts the passive retry delay. A down member keeps down, with the new reason.
+   */
+  setHealth(health: 'up' | 'down', reason: string | null): boolean {
+    const previous = this.health;
+    this.healthReason = reason === null ? null : reason.slice(0, MAX_HEALTH_REASON);
+    if (previous === health) return false;
+    this.health = health;
+    if (health === 'down') this.downSince = this.clock();
+    else if (previous === 'down') this.usableSince = this.clock();
+    return true;
   }
 
   /**
@@ -88,12 +130,22 @@ export class MemberCounters {
     return this.traffic;
   }
 
-  /** Records a failed connect. Returns true when the member was not `down` before. */
-  markFailure(): boolean {
+  /**
+   * Records a failed connect (refused, timed out, TLS handshake) with its error code: the member
+   * turns down at the rule's `fails` in a row, with reason `connect ECONNREFUSED` or
+   * `3 connect failures: ECONNREFUSED`; one already down restarts its retry delay. Returns true
+   * when health changed.
+   */
+  markFailure(code = 'unknown error', rule: PassiveRule = DEFAULT_PASSIVE_RULE): boolean {
     this.failures += 1;
-    const changed = this.health !== 'down';
-    this.health = 'down';
-    return changed;
+    this.connectFailures += 1;
+    if (this.health === 'down') {
+      this.downSince = this.clock();
+      return false;
+    }
+    if (this.connectFailures < rule.fails) return false;
+    const count = this.connectFailures;
+    return this.setHealth('down', count === 1 ? `connect ${code}` : `${count} connect failures: ${code}`);
   }
 }
 

@@ -1,8 +1,8 @@
-import type { HashKey, LbMethod, MemberState, Timeouts } from '@switchboard/protocol';
+import type { HashKey, HealthCheck, LbMethod, MemberState, Timeouts } from '@switchboard/protocol';
 import type { Candidates, MemberPicker } from '../balancing/pickers';
 import type { CompiledRoute } from '../routing/routes';
 import type { UpstreamTlsOptions } from '../tls/upstream-tls';
-import type { Clock, MemberCounters } from './member-counters';
+import type { Clock, MemberCounters, PassiveRule } from './member-counters';
 
 /** Where connections to a member go, parsed once per snapshot from its URL. */
 export interface UpstreamTarget {
@@ -41,6 +41,8 @@ export interface RuntimeMember {
   readonly hostHeader: string | null;
   /** The member URL's origin as an HTTP one (`ws:` → `http:`, default port omitted), to recognise its own absolute Location URLs. */
   readonly origin: string;
+  /** Passive health of its balancer (one object per balancer): failures that mark it down, retry delay, whether an active check runs. */
+  readonly passive: PassiveRule;
 }
 
 /** A balancer of the applied snapshot with its member picker (state rebuilt per snapshot). */
@@ -49,6 +51,8 @@ export interface RuntimeBalancer {
   readonly name: string;
   readonly lbMethod: LbMethod;
   readonly timeouts: Timeouts;
+  /** The active health check run against every member (type `none`: passive health only). */
+  readonly healthCheck: HealthCheck;
   /** How many other members are tried after a connect failure. */
   readonly retries: number;
   /** Open + connecting tunnels a member may have on this agent before new tunnels skip it; 0 = no limit (HTTP requests never count). */

@@ -59,15 +59,16 @@ export function createUpstreamAgents(keepAliveMs: number): UpstreamAgents {
   return { http: new HttpAgent(options), https: new HttpsAgent(options) };
 }
 
-/** Records a successful connect to a member; logs when its passive health turns `up`. */
+/** Records a successful connect to a member (see MemberCounters.markConnected); logs when its health turns `up`. */
 export function noteConnected(ctx: ProxyContext, member: RuntimeMember): void {
-  if (member.counters.markConnected()) ctx.logger.info({ memberId: member.id, balancerId: member.balancerId, url: member.url }, 'member up');
+  if (member.counters.markConnected(member.passive)) ctx.logger.info({ memberId: member.id, balancerId: member.balancerId, url: member.url, reason: 'connect succeeded' }, 'member up');
 }
 
-/** Records a failed connect to a member; logs when its passive health turns `down`. */
+/** Records a failed connect to a member (see MemberCounters.markFailure: down after passiveHealth.fails in a row); logs when its health turns `down`. */
 export function noteFailure(ctx: ProxyContext, member: RuntimeMember, error: Error): void {
   const code = errorCode(error);
-  if (member.counters.markFailure()) ctx.logger.warn({ memberId: member.id, balancerId: member.balancerId, url: member.url, code }, 'member down');
+  const counters = member.counters;
+  if (counters.markFailure(code, member.passive)) ctx.logger.warn({ memberId: member.id, balancerId: member.balancerId, url: member.url, code, reason: counters.healthReason }, 'member down');
   else ctx.logger.debug({ memberId: member.id, code }, 'connect failed');
 }
 
