@@ -4,10 +4,10 @@ import type WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempCacheDir } from '../testing/agent-harness';
 import { buildAgent, runAgent, type LogLine } from '../testing/agent-process';
-import { startBackends, type Backend } from '../testing/backends';
+import { closedPort, startBackends, type Backend } from '../testing/backends';
 import { openWebSocket, rawExchange, roundTrip } from '../testing/clients';
 import { FakeControlPlane } from '../testing/control-plane';
-import { member, singleBalancer, snapshotOf } from '../testing/fixtures';
+import { balancer, member, route, singleBalancer, snapshotOf } from '../testing/fixtures';
 import { waitFor } from '../testing/wait';
 
 /** PIDs of the node processes whose parent is `pid` (the cluster's workers). */
@@ -33,6 +33,11 @@ describe('agent workers', () => {
     controlPlane = await new FakeControlPlane().start();
     backends = await startBackends(2);
     const config = singleBalancer([member('m1', backends[0]!.url()), member('m2', backends[1]!.url())], { lbMethod: 'bybusyness', limits: { maxTunnelsPerMember: 3 } });
+    const checks = { type: 'tcp' as const, path: '/', expectStatus: 200, intervalMs: 100, timeoutMs: 100, passes: 1, fails: 1 };
+    const dead = member('dead', `ws://127.0.0.1:${await closedPort()}`);
+    // Passive health would never mark `dead` down here: only the primary's check can keep traffic off it.
+    config.balancers.push(balancer('checked', [dead, member('live', backends[0]!.url())], { healthCheck: checks, passiveHealth: { fails: 100, retryMs: 0 } }));
+    config.routes.push(route('r2', 'checked', { match: { type: 'prefix', path: '/checked' }, priority: 1 }));
     controlPlane.snapshot = snapshotOf(4, config);
     agent = runAgent(mainJs, {
       SWITCHBOARD_CONTROL_URL: controlPlane.url,
@@ -81,11 +86,21 @@ describe('agent workers', () => {
   it('reports the sum over workers in stats', async () => {
     const from = controlPlane.messages.length;
     const stats = await controlPlane.next('stats', (m) => m.members.reduce((n, f) => n + f.openTunnels, 0) === 6, from);
-    expect(stats.members.map((f) => [f.memberId, f.openTunnels, f.health])).toEqual([
+    expect(stats.members.filter((f) => f.balancerId === 'b1').map((f) => [f.memberId, f.openTunnels, f.health])).toEqual([
       ['m1', 3, 'up'],
       ['m2', 3, 'up'],
     ]);
     expect(stats.members.reduce((n, f) => n + f.elected, 0)).toBe(6);
+  });
+
+  it('runs active checks once in the primary and every worker takes the verdict, reported with its reason', async () => {
+    const from = controlPlane.messages.length;
+    const stats = await controlPlane.next('stats', (m) => m.members.some((f) => f.memberId === 'dead' && f.health === 'down'), from);
+    expect(stats.members.find((f) => f.memberId === 'dead')).toMatchObject({ health: 'down', healthReason: 'tcp check: connect ECONNREFUSED' });
+    const answers = await Promise.all(Array.from({ length: 8 }, () => fetch(`http://127.0.0.1:${port}/checked/x`).then((res) => res.status)));
+    expect(answers).toEqual(Array(8).fill(200));
+    const after = await controlPlane.next('stats', (m) => (m.members.find((f) => f.memberId === 'live')?.elected ?? 0) >= 8, controlPlane.messages.length);
+    expect(after.members.find((f) => f.memberId === 'dead')).toMatchObject({ elected: 0, failures: 0 });
   });
 
   it('forks a new worker when one dies; the other keeps serving', async () => {
