@@ -33,11 +33,11 @@ describe('REST API', () => {
 
     const renamed = await stack.api('PATCH', `/api/v1/balancers/${id}`, { lbMethod: 'bybusyness', timeouts: { tunnelIdleMs: 0 } });
     expect(renamed.body).toMatchObject({ lbMethod: 'bybusyness', timeouts: { connectMs: 3000, tunnelIdleMs: 0, keepAliveMs: 15000 }, limits: { maxTunnelsPerMember: 0 } });
-    const limited = await stack.api('PATCH', `/api/v1/balancers/${id}`, { limits: { maxTunnelsPerMember: 500 }, timeouts: { keepAliveMs: 0 } });
-    expect(limited.body).toMatchObject({ timeouts: { connectMs: 3000, tunnelIdleMs: 0, keepAliveMs: 0 }, limits: { maxTunnelsPerMember: 500 } });
+    const limited = await stack.api('PATCH', `/api/v1/balancers/${id}`, { limits: { maxTunnelsPerMember: 500, queueTimeoutMs: 2000 }, timeouts: { keepAliveMs: 0 } });
+    expect(limited.body).toMatchObject({ timeouts: { connectMs: 3000, tunnelIdleMs: 0, keepAliveMs: 0 }, limits: { maxTunnelsPerMember: 500, queueTimeoutMs: 2000 } });
 
     const snapshot = await stack.api('GET', `/api/v1/revisions/${revisionOf(limited.headers)}`);
-    expect(snapshot.body.config.balancers).toEqual([expect.objectContaining({ id, lbMethod: 'bybusyness', limits: { maxTunnelsPerMember: 500 }, members: [expect.objectContaining({ weight: 9, state: 'standby' })] })]);
+    expect(snapshot.body.config.balancers).toEqual([expect.objectContaining({ id, lbMethod: 'bybusyness', limits: { maxTunnelsPerMember: 500, queueTimeoutMs: 2000 }, members: [expect.objectContaining({ weight: 9, state: 'standby' })] })]);
     expect(snapshot.body.hash).toMatch(/^[0-9a-f]{64}$/);
 
     expect((await stack.api('DELETE', `/api/v1/balancers/${id}`)).status).toBe(409);

@@ -12,7 +12,7 @@ const config = (): SnapshotConfig => ({
       slowStartMs: 0,
       hostHeader: { mode: 'keep', value: null },
       timeouts: { connectMs: 3000, tunnelIdleMs: 0, keepAliveMs: 15000 },
-      limits: { maxTunnelsPerMember: 0 },
+      limits: { maxTunnelsPerMember: 0, queueTimeoutMs: 0 },
       failover: { retries: 2 },
       healthCheck: { type: 'http', path: '/health', expectStatus: 200, intervalMs: 5000, timeoutMs: 2000, passes: 2, fails: 3 },
       passiveHealth: { fails: 1, retryMs: 10000 },

@@ -59,11 +59,15 @@ export const DEFAULT_TIMEOUTS: Timeouts = { connectMs: 3_000, tunnelIdleMs: 3_60
 /**
  * Per-balancer limits. `maxTunnelsPerMember` (0 = none) caps open tunnels on each member per
  * agent, as HAProxy's `maxconn` on a server: a full member is skipped, so new tunnels fail over
- * to members with room, and get 503 when every usable member is full.
+ * to members with room. When every usable member is full, a new tunnel waits up to
+ * `queueTimeoutMs` for one to have room (HAProxy's `timeout queue`; 0 = no waiting), then gets 503.
  */
-export const limits = z.object({ maxTunnelsPerMember: z.number().int().min(0).max(1_000_000) });
+export const limits = z.object({
+  maxTunnelsPerMember: z.number().int().min(0).max(1_000_000),
+  queueTimeoutMs: z.number().int().min(0).max(600_000),
+});
 export type Limits = z.infer<typeof limits>;
-export const DEFAULT_LIMITS: Limits = { maxTunnelsPerMember: 0 };
+export const DEFAULT_LIMITS: Limits = { maxTunnelsPerMember: 0, queueTimeoutMs: 0 };
 
 export const failover = z.object({
   /** How many other members are tried after a connect failure before answering 503. */

@@ -32,7 +32,7 @@ describe('agent workers', () => {
     ({ mainJs, cleanup } = await buildAgent());
     controlPlane = await new FakeControlPlane().start();
     backends = await startBackends(2);
-    const config = singleBalancer([member('m1', backends[0]!.url()), member('m2', backends[1]!.url())], { lbMethod: 'bybusyness', limits: { maxTunnelsPerMember: 3 } });
+    const config = singleBalancer([member('m1', backends[0]!.url()), member('m2', backends[1]!.url())], { lbMethod: 'bybusyness', limits: { maxTunnelsPerMember: 3, queueTimeoutMs: 0 } });
     const checks = { type: 'tcp' as const, path: '/', expectStatus: 200, intervalMs: 100, timeoutMs: 100, passes: 1, fails: 1 };
     const dead = member('dead', `ws://127.0.0.1:${await closedPort()}`);
     // Passive health would never mark `dead` down here: only the primary's check can keep traffic off it.

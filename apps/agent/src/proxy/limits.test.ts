@@ -17,7 +17,7 @@ const UPGRADE = 'GET / HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: we
 describe('maxTunnelsPerMember', () => {
   it('spreads tunnels up to the limit, answers 503 when every member is full, and lets one in once a tunnel closes', async () => {
     const members = [member('m1', stack.backends[0]!.url()), member('m2', stack.backends[1]!.url())];
-    await stack.serve(singleBalancer(members, { limits: { maxTunnelsPerMember: 2 } }));
+    await stack.serve(singleBalancer(members, { limits: { maxTunnelsPerMember: 2, queueTimeoutMs: 0 } }));
     const sockets = [];
     for (let i = 0; i < 4; i++) sockets.push(await openWebSocket(stack.agent.ws()));
     expect(stack.backends.map((b) => b.accepted)).toEqual([2, 2]);
@@ -36,7 +36,7 @@ describe('maxTunnelsPerMember', () => {
 
   it('skips a full sticky member for a new tunnel', async () => {
     const members = [member('m1', stack.backends[0]!.url()), member('m2', stack.backends[1]!.url())];
-    await stack.serve(singleBalancer(members, { limits: { maxTunnelsPerMember: 1 }, sticky: { mode: 'cookie', name: 'SB' } }));
+    await stack.serve(singleBalancer(members, { limits: { maxTunnelsPerMember: 1, queueTimeoutMs: 0 }, sticky: { mode: 'cookie', name: 'SB' } }));
     const first = await openWebSocket(stack.agent.ws());
     const cookieFor = stack.counters('m1').openTunnels === 1 ? 'm1' : 'm2';
     const second = await openWebSocket(stack.agent.ws(), { headers: { cookie: `SB=${routeToken(cookieFor)}` } });

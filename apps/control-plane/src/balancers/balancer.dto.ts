@@ -101,7 +101,7 @@ export interface BalancerDto {
   slowStartMs: number;
   hostHeader: HostHeader;
   timeouts: { connectMs: number; tunnelIdleMs: number; keepAliveMs: number };
-  limits: { maxTunnelsPerMember: number };
+  limits: { maxTunnelsPerMember: number; queueTimeoutMs: number };
   failover: { retries: number };
   healthCheck: HealthCheck;
   passiveHealth: PassiveHealth;
@@ -139,7 +139,7 @@ export function toBalancerDto(row: BalancerRow): BalancerDto {
     slowStartMs: row.slowStartMs,
     hostHeader: { mode: row.hostMode as HostHeader['mode'], value: row.hostValue },
     timeouts: { connectMs: row.connectMs, tunnelIdleMs: row.tunnelIdleMs, keepAliveMs: row.keepAliveMs },
-    limits: { maxTunnelsPerMember: row.maxTunnelsPerMember },
+    limits: { maxTunnelsPerMember: row.maxTunnelsPerMember, queueTimeoutMs: row.queueTimeoutMs },
     failover: { retries: row.retries },
     healthCheck: healthCheckOf(row),
     passiveHealth: { fails: row.passiveFails, retryMs: row.passiveRetryMs },

@@ -49,6 +49,7 @@ export class BalancersService {
           tunnelIdleMs: body.timeouts.tunnelIdleMs,
           keepAliveMs: body.timeouts.keepAliveMs,
           maxTunnelsPerMember: body.limits.maxTunnelsPerMember,
+          queueTimeoutMs: body.limits.queueTimeoutMs,
           retries: body.failover.retries,
         },
       });
@@ -73,6 +74,7 @@ export class BalancersService {
           tunnelIdleMs: body.timeouts?.tunnelIdleMs,
           keepAliveMs: body.timeouts?.keepAliveMs,
           maxTunnelsPerMember: body.limits?.maxTunnelsPerMember,
+          queueTimeoutMs: body.limits?.queueTimeoutMs,
           retries: body.failover?.retries,
         },
       });

@@ -23,7 +23,7 @@ export async function buildSnapshot(tx: Tx): Promise<{ config: SnapshotConfig; h
       slowStartMs: b.slowStartMs,
       hostHeader: { mode: b.hostMode, value: b.hostValue },
       timeouts: { connectMs: b.connectMs, tunnelIdleMs: b.tunnelIdleMs, keepAliveMs: b.keepAliveMs },
-      limits: { maxTunnelsPerMember: b.maxTunnelsPerMember },
+      limits: { maxTunnelsPerMember: b.maxTunnelsPerMember, queueTimeoutMs: b.queueTimeoutMs },
       failover: { retries: b.retries },
       healthCheck: healthCheckOf(b),
       passiveHealth: { fails: b.passiveFails, retryMs: b.passiveRetryMs },

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Balancer" ADD COLUMN     "queueTimeoutMs" INTEGER NOT NULL DEFAULT 0;
+
