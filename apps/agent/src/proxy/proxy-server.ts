@@ -2,16 +2,18 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerOptions } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { Server as HttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { ConfigState } from '../config/config-state';
 import { closeServer, listen } from '../listen';
 import type { ListenAddress, ServerCredentials } from '../settings';
+import { proxyForeignUpgrade } from './foreign-upgrade';
 import { proxyHttp } from './http-exchange';
 import { errorCode, UpstreamPools } from './proxy-context';
 import type { ProxyContext } from './proxy-context';
+import { isWebSocketUpgrade } from './resolve';
 import { proxyUpgrade } from './tunnel';
 
 /** Limits of the client-facing listener, agent-wide (they apply before a route is known). */
@@ -88,7 +90,10 @@ export class ProxyServer {
 
   private serve<T extends Server | HttpsServer>(server: T): T {
     server.on('request', (req: IncomingMessage, res) => proxyHttp(req, res, this.ctx));
-    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => proxyUpgrade(req, socket, head, this.ctx));
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      if (isWebSocketUpgrade(req)) proxyUpgrade(req, socket, head, this.ctx);
+      else proxyForeignUpgrade(req, socket as Socket, this.ctx);
+    });
     return server;
   }
 }
