@@ -17,14 +17,14 @@ export const PHASES = /** @type {const} */ (['idle', 'connect', 'ws', 'http']);
  * @property {boolean} quick              BENCH_QUICK=1
  * @property {TargetName[]} targets        BENCH_TARGETS (comma list, default all four)
  * @property {PhaseName[]} phases          BENCH_PHASES (comma list of idle, connect, ws, http; default all)
- * @property {number} warmupMs            BENCH_WARMUP_MS: traffic before each measurement window (default 2000, quick 500)
- * @property {number} durationMs          BENCH_DURATION_MS: each measurement window (default 5000, quick 1500)
+ * @property {number} warmupMs            BENCH_WARMUP_MS: traffic before each measurement window (default 2000, quick 300)
+ * @property {number} durationMs          BENCH_DURATION_MS: each measurement window (default 5000, quick 1000)
  * @property {number[]} wsConnections     BENCH_WS_CONNECTIONS: round-trip runs (default 100,1000)
  * @property {number} inflight            BENCH_INFLIGHT: messages each connection keeps in flight (default 2)
  * @property {number} messageBytes        BENCH_MESSAGE_BYTES: binary message size (default 64, at least 8)
  * @property {number} connectConcurrency  BENCH_CONNECT_CONCURRENCY: upgrades in progress at once (default 50)
  * @property {number} idleTunnels         BENCH_IDLE_TUNNELS: idle WebSockets for the memory figure (default 10000, quick 1000; capped by the fd limit)
- * @property {number} settleMs            BENCH_SETTLE_MS: wait after opening the idle WebSockets before reading RSS (default 2000, quick 1000)
+ * @property {number} settleMs            BENCH_SETTLE_MS: wait after opening the idle WebSockets before reading RSS (default 2000, quick 500)
  * @property {number} httpConnections     BENCH_HTTP_CONNECTIONS: keep-alive connections, one request in flight each (default 50)
  * @property {number} generators          BENCH_GENERATORS: load-generator processes (default 2)
  * @property {string | undefined} agentWorkers BENCH_AGENT_WORKERS (or SWITCHBOARD_WORKERS): passed to the agent as SWITCHBOARD_WORKERS (default unset: one process)
@@ -61,14 +61,14 @@ export function readOptions(env, defaultResultsDir) {
     quick,
     targets: /** @type {TargetName[]} */ (targets),
     phases: /** @type {PhaseName[]} */ (phases),
-    warmupMs: int('BENCH_WARMUP_MS', quick ? 500 : 2000, 0),
-    durationMs: int('BENCH_DURATION_MS', quick ? 1500 : 5000),
+    warmupMs: int('BENCH_WARMUP_MS', quick ? 300 : 2000, 0),
+    durationMs: int('BENCH_DURATION_MS', quick ? 1000 : 5000),
     wsConnections,
     inflight: int('BENCH_INFLIGHT', 2),
     messageBytes: int('BENCH_MESSAGE_BYTES', 64, 8),
     connectConcurrency: int('BENCH_CONNECT_CONCURRENCY', 50),
     idleTunnels: int('BENCH_IDLE_TUNNELS', quick ? 1000 : 10_000),
-    settleMs: int('BENCH_SETTLE_MS', quick ? 1000 : 2000, 0),
+    settleMs: int('BENCH_SETTLE_MS', quick ? 500 : 2000, 0),
     httpConnections: int('BENCH_HTTP_CONNECTIONS', 50),
     generators: int('BENCH_GENERATORS', 2),
     agentWorkers: env.BENCH_AGENT_WORKERS || env.SWITCHBOARD_WORKERS || undefined,

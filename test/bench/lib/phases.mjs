@@ -90,7 +90,8 @@ export async function connectRate(bench, target) {
 
 /**
  * RSS of the target's processes before and after opening `tunnels` idle WebSockets (and
- * `settleMs` of waiting), divided by the tunnels opened. Then cuts them and waits until the
+ * `settleMs` of waiting), divided by the tunnels opened; the same for the V8 heap in use when
+ * the target reports it (agent; garbage not yet collected included). Then cuts them and waits until the
  * members saw every one close.
  * @param {Bench} bench
  * @param {import('../targets/target.mjs').RunningTarget} target
@@ -98,16 +99,19 @@ export async function connectRate(bench, target) {
  */
 export async function idleMemory(bench, target, tunnels) {
   const { generators, options } = bench;
+  const heapBefore = await target.heapUsed?.();
   const before = usageOf(target.pids);
   const opened = await onEvery(generators, 'open', tunnels, (count, offset) => ({ endpoint: target.endpoint, count, offset }));
   try {
     await sleep(options.settleMs);
     const after = usageOf(target.pids);
+    const heapAfter = await target.heapUsed?.();
     const count = sum(opened, 'opened');
     return {
       tunnels, opened: count, errors: sum(opened, 'errors'), firstError: opened.find((p) => p.firstError)?.firstError,
       rssBeforeBytes: before.rssBytes, rssAfterBytes: after.rssBytes, processes: after.processes,
       bytesPerTunnel: count > 0 ? Math.round((after.rssBytes - before.rssBytes) / count) : null,
+      heapBytesPerTunnel: count > 0 && heapBefore !== undefined && heapAfter !== undefined ? Math.round((heapAfter - heapBefore) / count) : null,
     };
   } finally {
     await onEvery(generators, 'closeAll', 0, () => undefined);

@@ -77,7 +77,7 @@ export function markdownReport(run) {
   out.push(
     'agent ÷ haproxy above 1 is better for rates, worse for latencies, CPU and memory.',
     '',
-    `¹ RSS (VmRSS, summed over the process tree) after opening the idle WebSockets and ${meta.options.settleMs} ms of waiting, minus before, ÷ tunnels opened. For direct: the two members' own RSS per WebSocket (not a tunnel). ${meta.idleNote}`,
+    `¹ RSS (VmRSS, summed over the process tree) after opening the idle WebSockets and ${meta.options.settleMs} ms of waiting, minus before, ÷ tunnels opened. For direct: the two members' own RSS per WebSocket (not a tunnel).${heapNote(results.agent?.idle)} ${meta.idleNote}`,
     '',
     `Machine: ${meta.cpus} × ${meta.cpuModel}, ${meta.memGiB} GiB, ${meta.kernel}; load average ${meta.loadStart} at start, ${meta.loadEnd} at end. ` +
       'Everything (generators, proxies, members) shares these cores, and other work may run beside the bench: compare figures within one run, as ratios.',
@@ -120,6 +120,12 @@ function cpuRows(results, options) {
     });
     return `| ${label} | ${cells.join(' | ')} |`;
   });
+}
+
+/** Of the agent's RSS per tunnel, how much is V8 heap. @param {any} idle */
+function heapNote(idle) {
+  if (idle?.heapBytesPerTunnel == null) return '';
+  return ` Agent: ${format(idle.heapBytesPerTunnel / 1024, 1)} KiB of its figure is V8 heap in use (nodejs_heap_size_used_bytes, uncollected garbage included).`;
 }
 
 /** @param {string} target @param {import('./verify.mjs').ProxiedCheck} check */

@@ -45,7 +45,7 @@ export async function smokeCheck(target) {
 /**
  * Did the target really proxy, to both members? Every member saw, on this target's port,
  * WebSocket upgrades, messages and HTTP requests (each when the runs making them were part of
- * the bench); no echo differed from what was sent, no HTTP answer
+ * the bench); no connection failed, no echo differed from what was sent, no HTTP answer
  * was bad, both members answered HTTP (by body); and, when the proxy has its own per-member
  * counters (the agent's /metrics), each member was elected.
  * @param {import('./phases.mjs').Bench} bench
@@ -70,6 +70,9 @@ export async function proxiedCheck(bench, target, results) {
   const echoes = Object.values(results).filter((r) => r && 'mismatches' in r);
   const mismatches = echoes.reduce((n, r) => n + r.mismatches + r.lost, 0);
   if (mismatches > 0) problems.push(`${mismatches} echoes differed or were lost`);
+  const failures = [results.idle?.errors, results.connect?.errors, results.http?.errors, ...echoes.map((r) => r.openErrors)].reduce((n, e) => n + (e ?? 0), 0);
+  const firstError = [results.idle, results.connect, results.http].find((r) => r?.firstError)?.firstError;
+  if (failures > 0) problems.push(`${failures} connections failed${firstError ? ` (first: ${firstError})` : ''}`);
   if (results.http) {
     if (results.http.bad > 0) problems.push(`${results.http.bad} bad HTTP answers`);
     for (const b of bench.backends) if (!results.http.byMember[b.name]) problems.push(`no HTTP answer came from ${b.name}`);

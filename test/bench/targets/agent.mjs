@@ -51,6 +51,7 @@ export async function startAgent({ dir, backends, options }) {
     pids: [child.pid],
     describe: `Switchboard agent (node ${process.version}, ${options.agentWorkers ? `SWITCHBOARD_WORKERS=${options.agentWorkers}` : 'one process'}), lbmethod bybusyness`,
     memberCounters: () => memberCounters(adminPort),
+    heapUsed: () => heapUsed(adminPort),
     profileDir: options.cpuProfile ? profileDir : undefined,
   };
 }
@@ -71,6 +72,15 @@ function benchSnapshot(memberPorts) {
   const route = { id: 'all', balancerId: 'bench', priority: 0, host: null, match: { type: 'prefix', path: '/' }, websocket: 'any', stripPrefix: false, enabled: true };
   const config = { balancers: [balancer], routes: [route] };
   return { revision: 1, hash: protocol.hashConfig(config), config };
+}
+
+/**
+ * V8 heap in use in the agent (bytes), from its /metrics (`nodejs_heap_size_used_bytes`).
+ * @param {number} adminPort
+ */
+async function heapUsed(adminPort) {
+  const text = await (await fetch(`http://127.0.0.1:${adminPort}/metrics`)).text();
+  return Number(/^nodejs_heap_size_used_bytes (\d+)/m.exec(text)?.[1] ?? NaN);
 }
 
 /**

@@ -22,6 +22,7 @@
  * @property {number[]} pids                  roots of the process trees whose RSS and CPU are measured
  * @property {string} describe                one line for the report
  * @property {() => Promise<Record<string, { elected: number, openTunnels: number }>>} [memberCounters]  the proxy's own per-member counters, when it has them
+ * @property {() => Promise<number>} [heapUsed]  V8 heap in use now, in bytes (agent)
  * @property {string} [profileDir]            where --cpu-prof writes (agent with BENCH_CPU_PROF=1)
  *
  * @typedef {{ name: string, skipped: string }} SkippedTarget
