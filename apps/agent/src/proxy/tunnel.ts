@@ -2,14 +2,21 @@ import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { selectMember } from '../balancing/select-member';
+import type { ClosableTunnel } from '../config/member-counters';
 import type { RuntimeBalancer, RuntimeMember } from '../config/runtime';
 import { hashKeyOf, stickyMember, stickyToken } from './affinity';
 import { forwardingHeaders, upgradeRequestHead } from './forwarding-headers';
+import { FrameTracker, closeFrame } from './frames';
+import type { AgentCloseCode } from './frames';
 import { errorCode, noteConnected, noteFailure } from './proxy-context';
 import type { ProxyContext } from './proxy-context';
 import { fullReason, isWebSocketUpgrade, resolveRequest, unavailableReason } from './resolve';
+import { Relay } from './relay';
 import { sendRawText } from './responses';
 import { openUpstream, whenConnected } from './upstream-connect';
+
+/** How long a tunnel closed by the agent (drain, rebalance) has to finish its close handshake before its sockets are cut, in ms. */
+export const CLOSE_LINGER_MS = 3_000;
 
 /**
  * One upgrade request tunnelled to a member, in named steps: attempt (pick a member, open a
@@ -17,8 +24,10 @@ import { openUpstream, whenConnected } from './upstream-connect';
  * a dead member while another is usable), open (write the request head and the bytes that came with it,
  * then pipe both ways raw: the member's 101 — or its refusal — reaches the client unchanged),
  * and close (either side closing, or tunnelIdleMs without traffic, closes both; counted once).
+ * Once the member's 101 has passed, the tunnel is listed on its member (`counters.tunnels`) so
+ * a drain or a rebalance can close it at a frame boundary (closeByAgent).
  */
-class Tunnel {
+class Tunnel implements ClosableTunnel {
   private readonly tried: RuntimeMember[] = [];
   private upstream: Socket | undefined;
   /** The member whose openTunnels counts this tunnel, from open until close. */
@@ -26,6 +35,11 @@ class Tunnel {
   /** The member whose connectingTunnels counts this tunnel while it is being connected. */
   private connectingOn: RuntimeMember | undefined;
   private lastError: Error | undefined;
+  /** Both directions once open: client → member and member → client. */
+  private toMember: Relay | undefined;
+  private toClient: Relay | undefined;
+  /** Cuts the tunnel if a close by the agent has not completed in time. */
+  private lingerTimer: NodeJS.Timeout | undefined;
   /** Key of lbmethod `hash` ('' for other lbmethods). */
   private readonly key: string;
   /** The member the request's sticky cookie names, if any. */
@@ -94,16 +108,52 @@ class Tunnel {
     upstream.write(requestHead);
     if (this.head.length > 0) upstream.write(this.head);
     this.client.off('end', this.onEarlyEnd);
-    this.client.on('data', (chunk: Buffer) => (counters.bytesIn += chunk.length));
-    upstream.on('data', (chunk: Buffer) => (counters.bytesOut += chunk.length));
-    // A clean close lets the client receive what is still buffered, then closes it; an error cuts it.
-    upstream.once('close', (hadError) => (hadError ? this.client.destroy() : this.client.end()));
+    const websocket = isWebSocketUpgrade(this.req);
+    this.toMember = new Relay(this.client, upstream, new FrameTracker(false, websocket), (bytes) => (counters.bytesIn += bytes));
+    this.toMember.frames.scan(this.head);
+    const frames = new FrameTracker(true, websocket, () => counters.tunnels.add(this));
+    this.toClient = new Relay(upstream, this.client, frames, (bytes) => (counters.bytesOut += bytes));
+    this.client.once('end', () => {
+      upstream.end();
+      this.endIfClientAnswered();
+    });
+    // A clean close lets the client receive what is still buffered, then closes it; an error cuts
+    // it. After the agent's close frame the client is left to answer it (endIfClientAnswered).
+    upstream.once('close', (hadError) => (hadError ? this.client.destroy() : !this.toClient?.closed && this.client.end()));
     this.client.once('finish', () => this.client.destroy());
     const idleMs = this.balancer.timeouts.tunnelIdleMs;
     // Socket timeouts see reads and writes, so this is idleness in both directions (HAProxy's `timeout tunnel`).
     if (idleMs > 0) upstream.setTimeout(idleMs, () => this.client.destroy());
-    this.client.pipe(upstream);
-    upstream.pipe(this.client);
+  }
+
+  /**
+   * Closes the tunnel for a drain (1001) or a rebalance (1012): a close frame goes to the client
+   * (unmasked) and to the member (masked) each at the next frame boundary of its direction,
+   * nothing more is forwarded, and the client side is ended once the client answered (its close
+   * frame or its end), as the server ends a WebSocket (RFC 6455 §7.1.1). Not a WebSocket: both
+   * sides are ended. Either way the sockets are cut after CLOSE_LINGER_MS.
+   */
+  closeByAgent(code: AgentCloseCode): void {
+    const { toClient, toMember, openOn } = this;
+    if (!toClient || !toMember || !openOn) return;
+    openOn.counters.tunnels.delete(this);
+    this.lingerTimer = setTimeout(() => this.client.destroy(), CLOSE_LINGER_MS).unref();
+    // A close handshake already under way (either peer sent close) is left to finish.
+    if (toClient.frames.closeFrames + toMember.frames.closeFrames > 0) return;
+    if (!toClient.frames.tracking) {
+      this.client.end();
+      return;
+    }
+    const answered = (): void => this.endIfClientAnswered();
+    toMember.closeAtBoundary(closeFrame(code, true), answered);
+    toClient.closeAtBoundary(closeFrame(code, false), answered);
+    answered();
+  }
+
+  /** Ends the client side once the agent's close frame reached it and the client answered it (its close frame, or its end). */
+  private endIfClientAnswered(): void {
+    if (!this.toClient?.closed || this.client.writableEnded) return;
+    if (this.toMember!.frames.closeFrames > 0 || this.client.readableEnded) this.client.end();
   }
 
   /** Stops counting this tunnel as connecting (it opened, failed, or the client left). */
@@ -119,7 +169,11 @@ class Tunnel {
     this.upstream = undefined;
     upstream?.destroy();
     this.settleConnecting();
-    if (this.openOn) this.openOn.counters.openTunnels -= 1;
+    clearTimeout(this.lingerTimer);
+    if (this.openOn) {
+      this.openOn.counters.openTunnels -= 1;
+      this.openOn.counters.tunnels.delete(this);
+    }
     this.openOn = undefined;
   }
 }
