@@ -11,6 +11,7 @@ import { DEFAULT_BACKOFF } from './control/backoff';
 import type { BackoffOptions } from './control/backoff';
 import { ControlClient } from './control/control-client';
 import type { SnapshotAnswer } from './control/control-client';
+import { TunnelCloses } from './drain/tunnel-closes';
 import { ProxyServer } from './proxy/proxy-server';
 import type { AgentSettings } from './settings';
 import { AGENT_VERSION } from './version';
@@ -50,12 +51,15 @@ export class Agent {
   private readonly admin: AdminServer;
   private readonly control: ControlClient;
   private readonly logger: Logger;
+  /** Paced drains and rebalances of open tunnels. */
+  private readonly closes: TunnelCloses;
 
   constructor(
     private readonly settings: AgentSettings,
     private readonly options: AgentOptions,
   ) {
     this.logger = options.logger;
+    this.closes = new TunnelCloses(this.state, this.logger);
     this.cache = new SnapshotCache(settings.cacheDir);
     this.proxy = new ProxyServer(this.state, this.logger, { requestHeaderMs: settings.requestHeaderMs, maxHeaderBytes: settings.maxHeaderBytes });
     this.control = new ControlClient(
@@ -91,6 +95,7 @@ export class Agent {
   /** Closes the control channel and the admin port, and shuts the proxy down (see ProxyServer.close). */
   async stop(): Promise<void> {
     this.control.stop();
+    this.closes.stop();
     await Promise.all([this.proxy.close(this.options.shutdownGraceMs ?? 2_000), this.admin.close()]);
   }
 
@@ -109,6 +114,7 @@ export class Agent {
     const outcome = this.state.offer(raw, 'cache');
     if (outcome.result === 'rejected') this.logger.warn({ file: this.cache.path, reason: outcome.reason }, 'cached snapshot ignored');
     else this.logger.info({ revision: outcome.revision, hash: outcome.hash }, 'serving cached snapshot');
+    if (outcome.result === 'applied') this.closes.apply();
   }
 
   /** Applies a snapshot from the control plane, caches it when it changed what is served, and answers ack or nack. */
@@ -120,6 +126,7 @@ export class Agent {
       return { type: 'nack', revision: outcome.revision, reason: outcome.reason.slice(0, MAX_REASON) };
     }
     this.logger.info({ revision: outcome.revision, hash: outcome.hash, result: outcome.result }, 'snapshot accepted');
+    if (outcome.result === 'applied') this.closes.apply();
     if (outcome.result === 'applied' || outcome.revision !== before) await this.saveCache();
     return { type: 'ack', revision: outcome.revision, hash: outcome.hash };
   }
@@ -158,6 +165,7 @@ export class Agent {
         bytesOut: counters.bytesOut,
         failures: counters.failures,
         health: counters.health,
+        closedByAgent: counters.closedByAgent,
       })),
     );
     return { type: 'stats', revision: current?.revision ?? null, members };

@@ -143,13 +143,16 @@ export class RawMember {
   }
 }
 
-/** Opens a WebSocket by hand on a raw socket (path `/`); resolves after the 101 with the socket and what it reads next. */
-export async function openRawWebSocket(port: number): Promise<RawPeer & { head: string }> {
+/**
+ * Opens a WebSocket by hand on a raw socket (path `/`; another `protocol` in the Upgrade header
+ * when given); resolves after the 101 with the socket and what it reads next.
+ */
+export async function openRawWebSocket(port: number, protocol = 'websocket'): Promise<RawPeer & { head: string }> {
   const socket = connect(port, '127.0.0.1');
   socket.setNoDelay(true);
   const raw = new RawRecord();
   const head = takeHead(socket, raw);
-  socket.write('GET / HTTP/1.1\r\nHost: raw\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n');
+  socket.write(`GET / HTTP/1.1\r\nHost: raw\r\nConnection: Upgrade\r\nUpgrade: ${protocol}\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`);
   return { socket, raw, head: await head };
 }
 
