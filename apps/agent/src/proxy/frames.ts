@@ -13,6 +13,8 @@ const CR = 13;
 const LF = 10;
 const DIGIT_0 = 48;
 const OPCODE_CLOSE = 0x8;
+/** Longest frame header: 2 bytes, a 64-bit length and a masking key. */
+const MAX_HEADER = 14;
 
 /**
  * Follows the frame boundaries of one direction of a WebSocket tunnel (RFC 6455 §5.2) without
@@ -100,6 +102,7 @@ export class FrameTracker {
 
   private readHeader(chunk: Buffer, offset: number): number {
     const end = chunk.length;
+    if (this.headerRead === 0 && end - offset >= MAX_HEADER) return this.readWholeHeader(chunk, offset);
     let at = offset;
     while (at < end) {
       const byte = chunk[at++];
@@ -126,6 +129,30 @@ export class FrameTracker {
       }
     }
     return end;
+  }
+
+  /** The common case, a header wholly inside the chunk: read at once, without the byte-by-byte state. */
+  private readWholeHeader(chunk: Buffer, offset: number): number {
+    const second = chunk[offset + 1];
+    const code = second & 0x7f;
+    let at = offset + 2;
+    let length = code;
+    if (code === 126) {
+      length = chunk.readUInt16BE(at);
+      at += 2;
+    } else if (code === 127) {
+      length = chunk.readUInt32BE(at) * 0x1_0000_0000 + chunk.readUInt32BE(at + 4);
+      at += 8;
+    }
+    if (second & 0x80) at += 4;
+    this.opcode = chunk[offset] & 0x0f;
+    if (length === 0) {
+      this.endFrame();
+      return at;
+    }
+    this.phase = PAYLOAD;
+    this.remaining = length;
+    return this.skipPayload(chunk, at);
   }
 
   private endFrame(): void {
