@@ -39,6 +39,11 @@ class PacedDrain {
     return drain.startedAt === this.drain.startedAt && drain.windowMs === this.drain.windowMs && drain.deadlineMs === this.drain.deadlineMs;
   }
 
+  /** False once the deadline has passed (everything left was closed) or after stop. */
+  get running(): boolean {
+    return this.timer !== undefined;
+  }
+
   stop(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
@@ -92,9 +97,9 @@ export class DrainScheduler {
     for (const [memberId, drain] of this.drains) {
       const next = wanted.get(memberId);
       if (next && drain.follows(next.drain)) continue;
+      if (!next && drain.running) this.logger.info({ memberId }, 'drain stopped');
       drain.stop();
       this.drains.delete(memberId);
-      if (!next) this.logger.info({ memberId }, 'drain stopped');
     }
     for (const [memberId, { drain, counters }] of wanted) {
       if (!this.drains.has(memberId)) this.drains.set(memberId, new PacedDrain(memberId, drain, counters, this.logger));

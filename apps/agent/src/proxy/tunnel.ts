@@ -22,7 +22,8 @@ export const CLOSE_LINGER_MS = 3_000;
  * One upgrade request tunnelled to a member, in named steps: attempt (pick a member, open a
  * TCP/TLS connection within connectMs; on failure the next member, so the client never sees
  * a dead member while another is usable), open (write the request head and the bytes that came with it,
- * then pipe both ways raw: the member's 101 — or its refusal — reaches the client unchanged),
+ * then relay both ways raw, following frame boundaries (see Relay): the member's 101 — or its
+ * refusal — reaches the client unchanged),
  * and close (either side closing, or tunnelIdleMs without traffic, closes both; counted once).
  * Once the member's 101 has passed, the tunnel is listed on its member (`counters.tunnels`) so
  * a drain or a rebalance can close it at a frame boundary (closeByAgent).
@@ -130,8 +131,9 @@ class Tunnel implements ClosableTunnel {
    * Closes the tunnel for a drain (1001) or a rebalance (1012): a close frame goes to the client
    * (unmasked) and to the member (masked) each at the next frame boundary of its direction,
    * nothing more is forwarded, and the client side is ended once the client answered (its close
-   * frame or its end), as the server ends a WebSocket (RFC 6455 §7.1.1). Not a WebSocket: both
-   * sides are ended. Either way the sockets are cut after CLOSE_LINGER_MS.
+   * frame or its end), as the server ends a WebSocket (RFC 6455 §7.1.1). Not a WebSocket: the
+   * client side is ended (which closes the member side). Either way the sockets are cut after
+   * CLOSE_LINGER_MS.
    */
   closeByAgent(code: AgentCloseCode): void {
     const { toClient, toMember, openOn } = this;
