@@ -26,10 +26,6 @@ export class RawRecord {
     const bytes = this.bytes;
     return bytes.subarray(bytes.indexOf('\r\n\r\n') + 4);
   }
-
-  get length(): number {
-    return this.chunks.reduce((sum, chunk) => sum + chunk.length, 0);
-  }
 }
 
 /** One connection of a RecordingMember: its `ws` socket, the raw bytes it read, the messages it got, and how it ended. */
@@ -147,13 +143,14 @@ export class RawMember {
  * Opens a WebSocket by hand on a raw socket (path `/`; another `protocol` in the Upgrade header
  * when given); resolves after the 101 with the socket and what it reads next.
  */
-export async function openRawWebSocket(port: number, protocol = 'websocket'): Promise<RawPeer & { head: string }> {
+export async function openRawWebSocket(port: number, protocol = 'websocket'): Promise<RawPeer> {
   const socket = connect(port, '127.0.0.1');
   socket.setNoDelay(true);
   const raw = new RawRecord();
   const head = takeHead(socket, raw);
   socket.write(`GET / HTTP/1.1\r\nHost: raw\r\nConnection: Upgrade\r\nUpgrade: ${protocol}\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`);
-  return { socket, raw, head: await head };
+  await head;
+  return { socket, raw };
 }
 
 /** Opens a real `ws` client whose raw socket is recorded too (every byte it reads, the 101 head included). */
