@@ -14,6 +14,7 @@ import { DEFAULT_BACKOFF } from './control/backoff';
 import type { BackoffOptions } from './control/backoff';
 import { ControlClient } from './control/control-client';
 import type { SnapshotAnswer } from './control/control-client';
+import { TunnelCloses } from './drain/tunnel-closes';
 import { HealthChecks } from './health/health-checks';
 import { ProxyServer } from './proxy/proxy-server';
 import { loadServerCredentials } from './settings';
@@ -62,6 +63,8 @@ export class Agent {
   private readonly control: ControlClient;
   private readonly health: HealthChecks;
   private readonly logger: Logger;
+  /** Paced drains and rebalances of open tunnels. */
+  private readonly closes: TunnelCloses;
 
   constructor(
     private readonly settings: AgentSettings,
@@ -69,6 +72,7 @@ export class Agent {
   ) {
     this.logger = options.logger;
     this.state = new ConfigState(this.counters, { upstreamTrust: createUpstreamTrust(settings.upstreamCa?.pem ?? null) });
+    this.closes = new TunnelCloses(this.state, this.logger);
     this.cache = new SnapshotCache(settings.cacheDir);
     this.health = new HealthChecks(this.logger, settings.workers > 1 ? (member) => this.publishHealth(member) : undefined);
     const limits = { requestHeaderMs: settings.requestHeaderMs, maxHeaderBytes: settings.maxHeaderBytes };
@@ -142,6 +146,7 @@ export class Agent {
   async stop(): Promise<void> {
     this.health.stop();
     this.control.stop();
+    this.closes.stop();
     await Promise.all([this.proxy.close(this.options.shutdownGraceMs ?? 2_000), this.admin.close()]);
   }
 
@@ -165,6 +170,7 @@ export class Agent {
     this.health.reconcile(this.state.current!.runtime);
     this.logger.info({ revision: outcome.revision, hash: outcome.hash }, 'serving cached snapshot');
     this.warnInsecureTls();
+    this.closes.apply();
     if (this.proxy instanceof WorkerPool) this.proxy.publish(raw);
   }
 
@@ -180,6 +186,7 @@ export class Agent {
     if (outcome.result === 'applied') {
       this.warnInsecureTls();
       this.health.reconcile(this.state.current!.runtime);
+      this.closes.apply();
     }
     if (this.proxy instanceof WorkerPool) this.proxy.publish(raw);
     if (outcome.result === 'applied' || outcome.revision !== before) await this.saveCache();
@@ -229,6 +236,7 @@ export class Agent {
         failures: counters.failures,
         health: counters.health,
         healthReason: counters.healthReason,
+        closedByAgent: counters.closedByAgent,
       })),
     );
     return { type: 'stats', revision: current?.revision ?? null, members };

@@ -47,6 +47,7 @@ export function createMetrics(state: ConfigState, control: ControlStatus): Regis
   memberCounter('switchboard_agent_member_bytes_in_total', 'Bytes sent to the member.', 'bytesIn');
   memberCounter('switchboard_agent_member_bytes_out_total', 'Bytes received from the member.', 'bytesOut');
   memberCounter('switchboard_agent_member_failures_total', 'Failed attempts to connect to the member.', 'failures');
+  memberCounter('switchboard_agent_member_closed_by_agent_total', 'Open tunnels closed by a paced drain or a rebalance (close 1001/1012).', 'closedByAgent');
   new Gauge({ name: 'switchboard_agent_member_health', help: 'Health of the member (active checks and passive): 1 for its current state.', labelNames: [...MEMBER_LABELS, 'health'], registers: [registry], collect() {
     this.reset();
     forEachMember((labels, counters) => {

@@ -5,7 +5,7 @@ import type { MemberReport, PeerLoad } from './messages';
 /** A worker's figures for one member, read off its counters. */
 export function reportOf(counters: MemberCounters): MemberReport {
   const c = counters;
-  return [c.openTunnels, c.connectingTunnels, c.inflightRequests, c.elected, c.bytesIn, c.bytesOut, c.failures, c.health, c.healthReason];
+  return [c.openTunnels, c.connectingTunnels, c.inflightRequests, c.elected, c.bytesIn, c.bytesOut, c.failures, c.closedByAgent, c.health, c.healthReason];
 }
 
 /** Whether two reports hold the same figures. */
@@ -26,11 +26,12 @@ function combinedHealth(healths: readonly Health[]): Health {
 
 /** Writes the sum of the workers' reports for one member into the primary's counters (what stats, /metrics and /config show). */
 export function applySum(counters: MemberCounters, reports: readonly MemberReport[]): void {
-  const sum = [0, 0, 0, 0, 0, 0, 0];
+  const sum = [0, 0, 0, 0, 0, 0, 0, 0];
   for (const report of reports) for (let i = 0; i < sum.length; i++) sum[i] += report[i] as number;
-  [counters.openTunnels, counters.connectingTunnels, counters.inflightRequests, counters.elected, counters.bytesIn, counters.bytesOut, counters.failures] = sum as [number, number, number, number, number, number, number];
-  counters.health = combinedHealth(reports.map((report) => report[7]));
-  counters.healthReason = counters.health === 'down' ? (reports.find((report) => report[8] !== null)?.[8] ?? null) : null;
+  const c = counters;
+  [c.openTunnels, c.connectingTunnels, c.inflightRequests, c.elected, c.bytesIn, c.bytesOut, c.failures, c.closedByAgent] = sum as [number, number, number, number, number, number, number, number];
+  c.health = combinedHealth(reports.map((report) => report[8]));
+  c.healthReason = c.health === 'down' ? (reports.find((report) => report[9] !== null)?.[9] ?? null) : null;
 }
 
 /** The load of one member on every worker but the one that reported `own`, given the sum over all of them. */

@@ -2,9 +2,9 @@ import type { Health } from '@switchboard/protocol';
 
 /**
  * One member's figures in one worker, as a tuple to keep IPC small:
- * [openTunnels, connectingTunnels, inflightRequests, elected, bytesIn, bytesOut, failures, health, healthReason].
+ * [openTunnels, connectingTunnels, inflightRequests, elected, bytesIn, bytesOut, failures, closedByAgent, health, healthReason].
  */
-export type MemberReport = [number, number, number, number, number, number, number, Health, string | null];
+export type MemberReport = [number, number, number, number, number, number, number, number, Health, string | null];
 
 /** What other workers hold on a member: [busy (open + connecting tunnels + in-flight requests), tunnels (open + connecting), bytes (in + out, cumulative)]. */
 export type PeerLoad = [number, number, number];

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { ConfigState } from '../config/config-state';
 import { CounterRegistry } from '../config/member-counters';
+import { TunnelCloses } from '../drain/tunnel-closes';
 import { ProxyServer } from '../proxy/proxy-server';
 import { loadServerCredentials } from '../settings';
 import type { AgentSettings } from '../settings';
@@ -20,6 +21,8 @@ export async function runWorker(settings: AgentSettings, logger: Logger): Promis
   const counters = new CounterRegistry();
   const state = new ConfigState(counters, { upstreamTrust: createUpstreamTrust(settings.upstreamCa?.pem ?? null) });
   const proxy = new ProxyServer(state, logger, { requestHeaderMs: settings.requestHeaderMs, maxHeaderBytes: settings.maxHeaderBytes }, settings.tls);
+  // Drains and rebalances close this worker's own tunnels; each takes its share of the agent's pace.
+  const closes = new TunnelCloses(state, logger, 1 / settings.workers);
   const reported = new Map<string, MemberReport>();
   const send = (message: FromWorker): void => void process.send?.(message);
 
@@ -27,6 +30,7 @@ export async function runWorker(settings: AgentSettings, logger: Logger): Promis
     if (message.t === 'snapshot') {
       const outcome = state.offer(message.raw, 'control-plane');
       if (outcome.result === 'rejected') logger.error({ reason: outcome.reason }, 'worker refused a snapshot its primary accepted');
+      else if (outcome.result === 'applied') closes.apply();
     } else if (message.t === 'peers') {
       for (const [memberId, [busy, tunnels, bytes]] of Object.entries(message.members)) {
         const peer = counters.countersFor(memberId);
@@ -39,6 +43,7 @@ export async function runWorker(settings: AgentSettings, logger: Logger): Promis
     } else if (message.t === 'reload-tls') {
       reloadTls(proxy, settings, logger);
     } else {
+      closes.stop();
       void proxy.close(message.graceMs).then(() => process.exit(0));
     }
   });

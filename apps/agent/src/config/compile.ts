@@ -67,6 +67,7 @@ function compileMember(member: SnapshotMember, index: number, balancer: Snapshot
     weight: member.weight,
     lbset: member.lbset,
     state: member.state,
+    drain: member.drain,
     target: upstreamTarget(member.url, balancer.tls, trust),
     counters: counters.countersFor(member.id),
     routeToken: token,
@@ -99,6 +100,7 @@ function compileBalancer(balancer: SnapshotBalancer, counters: CounterRegistry, 
     usesClock: balancer.slowStartMs > 0 || balancer.lbMethod === 'bytraffic',
     clock: counters.clock,
     candidates: createCandidates(members.length),
+    rebalance: balancer.rebalance,
   };
 }
 

@@ -39,6 +39,12 @@ function trafficDecay(elapsed: number): number {
   return decayFactor;
 }
 
+/** An open tunnel (past its member's 101) that a paced drain or a rebalance may close. */
+export interface ClosableTunnel {
+  /** Closes it with WebSocket close `code` (1001 drain, 1012 rebalance) at a frame boundary in both directions. */
+  closeByAgent(code: 1001 | 1012): void;
+}
+
 /**
  * Live figures of one member on this agent. Counters (elected, bytes, failures) are cumulative
  * since the process started; gauges (openTunnels, inflightRequests) are what is open now.
@@ -60,6 +66,10 @@ export class MemberCounters {
   bytesOut = 0;
   /** Failed attempts to connect to the member. */
   failures = 0;
+  /** Open tunnels closed by a paced drain or a rebalance (close 1001/1012). */
+  closedByAgent = 0;
+  /** Tunnels open now whose 101 passed and that the agent is not closing already, oldest first (for drain and rebalance). */
+  readonly tunnels = new Set<ClosableTunnel>();
   health: Health = 'unknown';
   /** Why the member is down (`http check: status 500`, `3 connect failures: ECONNREFUSED`); null when it is not. */
   healthReason: string | null = null;

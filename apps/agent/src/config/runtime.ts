@@ -1,4 +1,4 @@
-import type { HashKey, HealthCheck, LbMethod, MemberState, Timeouts } from '@switchboard/protocol';
+import type { HashKey, HealthCheck, LbMethod, MemberDrain, MemberState, Rebalance, Timeouts } from '@switchboard/protocol';
 import type { Candidates, MemberPicker } from '../balancing/pickers';
 import type { CompiledRoute } from '../routing/routes';
 import type { UpstreamTlsOptions } from '../tls/upstream-tls';
@@ -29,6 +29,8 @@ export interface RuntimeMember {
   /** Tier 0–99: a higher lbset is used only when no member of a lower one is usable. */
   readonly lbset: number;
   readonly state: MemberState;
+  /** The paced drain of its open tunnels (with state `draining`), or null. */
+  readonly drain: MemberDrain | null;
   readonly target: UpstreamTarget;
   readonly counters: MemberCounters;
   /** Value of the sticky cookie naming this member (12 hex of sha1(id)); '' when the balancer is not sticky. */
@@ -70,6 +72,8 @@ export interface RuntimeBalancer {
   /** Whether a pick needs the clock (slow start or bytraffic). */
   readonly usesClock: boolean;
   readonly clock: Clock;
+  /** The latest rebalance asked for (a new `requestedAt` starts one), or null. */
+  readonly rebalance: Rebalance | null;
   /** Scratch space of selectMember, reused by every pick of this balancer (picks are synchronous). */
   readonly candidates: Candidates;
 }

@@ -107,7 +107,7 @@ describe('control channel', () => {
     expect(stats).toEqual({
       type: 'stats',
       revision: 1,
-      members: [{ balancerId: 'b1', memberId: 'm1', openTunnels: 0, inflightRequests: 0, elected: 2, bytesIn: 0, bytesOut: expect.any(Number) as unknown, failures: 0, health: 'up', healthReason: null }],
+      members: [{ balancerId: 'b1', memberId: 'm1', openTunnels: 0, inflightRequests: 0, elected: 2, bytesIn: 0, bytesOut: expect.any(Number) as unknown, failures: 0, health: 'up', healthReason: null, closedByAgent: 0 }],
     });
     expect(stats.members[0]!.bytesOut).toBeGreaterThan(0);
   });

@@ -2,27 +2,35 @@ import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { selectMember } from '../balancing/select-member';
-import type { MemberCounters } from '../config/member-counters';
+import type { ClosableTunnel, MemberCounters } from '../config/member-counters';
 import type { RuntimeBalancer, RuntimeMember } from '../config/runtime';
 import { hashKeyOf, stickyMember, stickyToken } from './affinity';
 import { forwardingHeaders, upgradeRequestHead } from './forwarding-headers';
+import { FrameTracker, closeFrame } from './frames';
+import type { AgentCloseCode } from './frames';
 import { errorCode, noteConnected, noteFailure } from './proxy-context';
 import type { ProxyContext } from './proxy-context';
 import { fullReason, isWebSocketUpgrade, resolveRequest, unavailableReason } from './resolve';
+import { Relay } from './relay';
 import { sendRawText } from './responses';
 import { whenAnswered } from './upgrade-answer';
 import { openUpstream, whenConnected } from './upstream-connect';
+
+/** How long a tunnel closed by the agent (drain, rebalance) has to finish its close handshake before its sockets are cut, in ms. */
+export const CLOSE_LINGER_MS = 3_000;
 
 /**
  * One upgrade request tunnelled to a member, in named steps: attempt (pick a member, open a
  * TCP/TLS connection within connectMs; on failure the next member, so the client never sees
  * a dead member while another is usable), open (write the request head; the member's answer
- * reaches the client unchanged), switched (on a 101 only: the bytes that came with the request,
- * then pipe both ways raw) or refused (any other answer: nothing more of the client's is sent,
- * both sides close after the answer), and close (either side closing, or tunnelIdleMs without
- * traffic, closes both; counted once).
+ * reaches the client unchanged, relayed following frame boundaries, see Relay), switched (on a
+ * 101 only: the bytes that came with the request, then relay the client's bytes too) or refused
+ * (any other answer: nothing more of the client's is sent, both sides close after the answer),
+ * and close (either side closing, or tunnelIdleMs without traffic, closes both; counted once).
+ * Once the member's 101 has passed, the tunnel is listed on its member (`counters.tunnels`) so
+ * a drain or a rebalance can close it at a frame boundary (closeByAgent).
  */
-class Tunnel {
+class Tunnel implements ClosableTunnel {
   private readonly tried: RuntimeMember[] = [];
   private upstream: Socket | undefined;
   /** The member whose openTunnels counts this tunnel, from open until close. */
@@ -30,6 +38,11 @@ class Tunnel {
   /** The member whose connectingTunnels counts this tunnel while it is being connected. */
   private connectingOn: RuntimeMember | undefined;
   private lastError: Error | undefined;
+  /** Both directions once open: client → member and member → client. */
+  private toMember: Relay | undefined;
+  private toClient: Relay | undefined;
+  /** Cuts the tunnel if a close by the agent has not completed in time. */
+  private lingerTimer: NodeJS.Timeout | undefined;
   /** Key of lbmethod `hash` ('' for other lbmethods). */
   private readonly key: string;
   /** The member the request's sticky cookie names, if any. */
@@ -96,15 +109,47 @@ class Tunnel {
     const requestHead = upgradeRequestHead(this.req, member.target.basePath + this.path, forwardingHeaders(this.req), member.hostHeader);
     counters.bytesIn += requestHead.length;
     upstream.write(requestHead);
+    const frames = new FrameTracker(true, () => counters.tunnels.add(this));
+    this.toClient = new Relay(upstream, this.client, frames, (bytes) => (counters.bytesOut += bytes));
     whenAnswered(upstream, (switched) => (switched ? this.switched(upstream, counters) : this.refused(upstream)));
-    upstream.on('data', (chunk: Buffer) => (counters.bytesOut += chunk.length));
-    // A clean close lets the client receive what is still buffered, then closes it; an error cuts it.
-    upstream.once('close', (hadError) => (hadError ? this.client.destroy() : this.client.end()));
+    // A clean close lets the client receive what is still buffered, then closes it; an error cuts
+    // it. After the agent's close frame the client is left to answer it (endIfClientAnswered).
+    upstream.once('close', (hadError) => (hadError ? this.client.destroy() : !this.toClient?.closed && this.client.end()));
     this.client.once('finish', () => this.client.destroy());
     const idleMs = this.balancer.timeouts.tunnelIdleMs;
     // Socket timeouts see reads and writes, so this is idleness in both directions (HAProxy's `timeout tunnel`).
     if (idleMs > 0) upstream.setTimeout(idleMs, () => this.client.destroy());
-    upstream.pipe(this.client);
+  }
+
+  /**
+   * Closes the tunnel for a drain (1001) or a rebalance (1012): a close frame goes to the client
+   * (unmasked) and to the member (masked) each at the next frame boundary of its direction,
+   * nothing more is forwarded, and the client side is ended once the client answered (its close
+   * frame or its end), as the server ends a WebSocket (RFC 6455 §7.1.1). Not a WebSocket: the
+   * client side is ended (which closes the member side). Either way the sockets are cut after
+   * CLOSE_LINGER_MS.
+   */
+  closeByAgent(code: AgentCloseCode): void {
+    const { toClient, toMember, openOn } = this;
+    if (!toClient || !toMember || !openOn) return;
+    openOn.counters.tunnels.delete(this);
+    this.lingerTimer = setTimeout(() => this.client.destroy(), CLOSE_LINGER_MS).unref();
+    // A close handshake already under way (either peer sent close) is left to finish.
+    if (toClient.frames.closeFrames + toMember.frames.closeFrames > 0) return;
+    if (!toClient.frames.tracking) {
+      this.client.end();
+      return;
+    }
+    const answered = (): void => this.endIfClientAnswered();
+    toMember.closeAtBoundary(closeFrame(code, true), answered);
+    toClient.closeAtBoundary(closeFrame(code, false), answered);
+    answered();
+  }
+
+  /** Ends the client side once the agent's close frame reached it and the client answered it (its close frame, or its end). */
+  private endIfClientAnswered(): void {
+    if (!this.toClient?.closed || this.client.writableEnded) return;
+    if ((this.toMember?.frames.closeFrames ?? 0) > 0 || this.client.readableEnded) this.client.end();
   }
 
   /** The member answered 101: the client's bytes go to it from now on, those that came with the request first. */
@@ -112,8 +157,13 @@ class Tunnel {
     this.client.off('end', this.onEarlyEnd);
     counters.bytesIn += this.head.length;
     if (this.head.length > 0) upstream.write(this.head);
-    this.client.on('data', (chunk: Buffer) => (counters.bytesIn += chunk.length));
-    this.client.pipe(upstream);
+    this.toMember = new Relay(this.client, upstream, new FrameTracker(false), (bytes) => (counters.bytesIn += bytes));
+    this.toMember.frames.scan(this.head);
+    // The client's FIN is passed on; after the agent's close frame it may be the client's answer.
+    this.client.once('end', () => {
+      upstream.end();
+      this.endIfClientAnswered();
+    });
   }
 
   /**
@@ -138,7 +188,11 @@ class Tunnel {
     this.upstream = undefined;
     upstream?.destroy();
     this.settleConnecting();
-    if (this.openOn) this.openOn.counters.openTunnels -= 1;
+    clearTimeout(this.lingerTimer);
+    if (this.openOn) {
+      this.openOn.counters.openTunnels -= 1;
+      this.openOn.counters.tunnels.delete(this);
+    }
     this.openOn = undefined;
   }
 }
