@@ -59,6 +59,8 @@ export interface RuntimeBalancer {
   readonly retries: number;
   /** Open + connecting tunnels a member may have on this agent before new tunnels skip it; 0 = no limit (HTTP requests never count). */
   readonly maxTunnelsPerMember: number;
+  /** How long a new tunnel waits for room when every usable member is full (ms, HAProxy's `timeout queue`); 0 = 503 at once. */
+  readonly queueTimeoutMs: number;
   readonly members: readonly RuntimeMember[];
   readonly picker: MemberPicker;
   /** Weight ramp-up after a member becomes usable (ms); 0 = off. */

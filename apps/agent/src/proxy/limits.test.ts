@@ -34,6 +34,33 @@ describe('maxTunnelsPerMember', () => {
     await Promise.all(sockets.map(closeWebSocket));
   });
 
+  it('with queueTimeoutMs, a new tunnel waits for room and opens when a tunnel closes', async () => {
+    await stack.serve(singleBalancer([member('m1', stack.backends[0]!.url())], { limits: { maxTunnelsPerMember: 1, queueTimeoutMs: 10_000 } }));
+    const first = await openWebSocket(stack.agent.ws());
+    let opened = false;
+    const waiting = openWebSocket(stack.agent.ws()).then((ws) => {
+      opened = true;
+      return ws;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(opened).toBe(false);
+    expect(stack.counters('m1').openTunnels).toBe(1);
+    await closeWebSocket(first);
+    const second = await waiting;
+    expect(stack.backends[0]!.accepted).toBe(2);
+    await closeWebSocket(second);
+  });
+
+  it('with queueTimeoutMs, answers 503 naming the wait once it has passed', async () => {
+    await stack.serve(singleBalancer([member('m1', stack.backends[0]!.url())], { limits: { maxTunnelsPerMember: 1, queueTimeoutMs: 300 } }));
+    const first = await openWebSocket(stack.agent.ws());
+    const started = performance.now();
+    const raw = await rawExchange(stack.agent.port, UPGRADE);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(290);
+    expect(raw).toMatch(/\r\n\r\nevery usable member is full in balancer b1 \(maxTunnelsPerMember 1, waited 300 ms\)$/);
+    await closeWebSocket(first);
+  });
+
   it('skips a full sticky member for a new tunnel', async () => {
     const members = [member('m1', stack.backends[0]!.url()), member('m2', stack.backends[1]!.url())];
     await stack.serve(singleBalancer(members, { limits: { maxTunnelsPerMember: 1, queueTimeoutMs: 0 }, sticky: { mode: 'cookie', name: 'SB' } }));

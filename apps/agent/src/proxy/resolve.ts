@@ -51,5 +51,6 @@ export function unavailableReason(balancer: RuntimeBalancer, attempts: number, l
 
 /** The 503 body of a tunnel when every member it could use has maxTunnelsPerMember tunnels on this agent. */
 export function fullReason(balancer: RuntimeBalancer): string {
-  return `every usable member is full in balancer ${balancer.name} (maxTunnelsPerMember ${balancer.maxTunnelsPerMember})`;
+  const waited = balancer.queueTimeoutMs > 0 ? `, waited ${balancer.queueTimeoutMs} ms` : '';
+  return `every usable member is full in balancer ${balancer.name} (maxTunnelsPerMember ${balancer.maxTunnelsPerMember}${waited})`;
 }

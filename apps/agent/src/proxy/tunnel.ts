@@ -16,6 +16,9 @@ import { sendRawText } from './responses';
 import { whenAnswered } from './upgrade-answer';
 import { openUpstream, whenConnected } from './upstream-connect';
 
+/** How often a tunnel waiting for room (limits.queueTimeoutMs) looks again, in ms: tunnels closing here or on other workers free room. */
+const QUEUE_RECHECK_MS = 20;
+
 /** How long a tunnel closed by the agent (drain, rebalance) has to finish its close handshake before its sockets are cut, in ms. */
 export const CLOSE_LINGER_MS = 3_000;
 
@@ -41,6 +44,9 @@ class Tunnel implements ClosableTunnel {
   /** Both directions once open: client → member and member → client. */
   private toMember: Relay | undefined;
   private toClient: Relay | undefined;
+  /** When this tunnel first found every usable member full (performance.now ms), while it waits for room. */
+  private queuedSince: number | undefined;
+  private queueTimer: NodeJS.Timeout | undefined;
   /** Cuts the tunnel if a close by the agent has not completed in time. */
   private lingerTimer: NodeJS.Timeout | undefined;
   /** Key of lbmethod `hash` ('' for other lbmethods). */
@@ -68,11 +74,16 @@ class Tunnel implements ClosableTunnel {
     client.once('end', this.onEarlyEnd);
   }
 
-  /** Picks the next member (see selectMember: sticky, lbset, lbmethod) and connects to it, or answers 503 on the raw socket. */
+  /**
+   * Picks the next member (see selectMember: sticky, lbset, lbmethod) and connects to it; when
+   * every usable member is full, waits for room up to the balancer's queueTimeoutMs (looking
+   * again every QUEUE_RECHECK_MS); else answers 503 on the raw socket.
+   */
   attempt(): void {
     const member = selectMember(this.balancer, this.tried, this.key, this.sticky, true);
     if (!member) {
       const full = this.balancer.candidates.sawFull;
+      if (full && this.queued()) return;
       sendRawText(this.client, 503, full ? fullReason(this.balancer) : unavailableReason(this.balancer, this.tried.length, errorCode(this.lastError)));
       return;
     }
@@ -175,6 +186,17 @@ class Tunnel implements ClosableTunnel {
     this.client.resume(); // read and drop: a socket destroyed with unread bytes sends RST, which could cut the answer
   }
 
+  /** Whether the tunnel waits for room (again): true until queueTimeoutMs has passed since it first found every member full. */
+  private queued(): boolean {
+    const timeoutMs = this.balancer.queueTimeoutMs;
+    if (timeoutMs === 0 || this.client.destroyed) return false;
+    const now = performance.now();
+    this.queuedSince ??= now;
+    if (now - this.queuedSince >= timeoutMs) return false;
+    this.queueTimer = setTimeout(() => this.attempt(), Math.min(QUEUE_RECHECK_MS, timeoutMs - (now - this.queuedSince)));
+    return true;
+  }
+
   /** Stops counting this tunnel as connecting (it opened, failed, or the client left). */
   private settleConnecting(): void {
     if (this.connectingOn) this.connectingOn.counters.connectingTunnels -= 1;
@@ -189,6 +211,7 @@ class Tunnel implements ClosableTunnel {
     upstream?.destroy();
     this.settleConnecting();
     clearTimeout(this.lingerTimer);
+    clearTimeout(this.queueTimer);
     if (this.openOn) {
       this.openOn.counters.openTunnels -= 1;
       this.openOn.counters.tunnels.delete(this);
