@@ -16,6 +16,8 @@ import { sendRawText } from './responses';
 import { whenAnswered } from './upgrade-answer';
 import { openUpstream, whenConnected } from './upstream-connect';
 
+const EMPTY = Buffer.alloc(0);
+
 /** How often a tunnel waiting for room (limits.queueTimeoutMs) looks again, in ms: tunnels closing here or on other workers free room. */
 const QUEUE_RECHECK_MS = 20;
 
@@ -57,16 +59,20 @@ class Tunnel implements ClosableTunnel {
     this.client.destroy();
   };
 
+  /**
+   * `req` and `head` are let go once written to the member (an idle tunnel then holds little
+   * more than its two sockets: about 10 KB each, test/bench).
+   */
   constructor(
-    private readonly req: IncomingMessage,
+    private req: IncomingMessage | undefined,
     private readonly client: Duplex,
-    private readonly head: Buffer,
+    private head: Buffer,
     private readonly balancer: RuntimeBalancer,
     private readonly path: string,
     private readonly ctx: ProxyContext,
   ) {
-    this.key = hashKeyOf(balancer, req);
-    this.sticky = stickyMember(balancer, stickyToken(balancer, req));
+    this.key = hashKeyOf(balancer, req!);
+    this.sticky = stickyMember(balancer, stickyToken(balancer, req!));
     ctx.tunnels.add(client);
     client.once('close', () => this.close());
     // The server allows half-open sockets: without this, a client leaving while a member is
@@ -117,7 +123,9 @@ class Tunnel implements ClosableTunnel {
     this.openOn = member;
     const counters = member.counters;
     counters.openTunnels += 1;
-    const requestHead = upgradeRequestHead(this.req, member.target.basePath + this.path, forwardingHeaders(this.req), member.hostHeader);
+    const req = this.req!;
+    this.req = undefined;
+    const requestHead = upgradeRequestHead(req, member.target.basePath + this.path, forwardingHeaders(req), member.hostHeader);
     counters.bytesIn += requestHead.length;
     upstream.write(requestHead);
     const frames = new FrameTracker(true, () => counters.tunnels.add(this));
@@ -170,6 +178,7 @@ class Tunnel implements ClosableTunnel {
     if (this.head.length > 0) upstream.write(this.head);
     this.toMember = new Relay(this.client, upstream, new FrameTracker(false), (bytes) => (counters.bytesIn += bytes));
     this.toMember.frames.scan(this.head);
+    this.head = EMPTY;
     // The client's FIN is passed on; after the agent's close frame it may be the client's answer.
     this.client.once('end', () => {
       upstream.end();

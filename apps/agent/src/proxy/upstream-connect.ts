@@ -25,9 +25,11 @@ export function whenConnected(socket: Socket, secure: boolean, timeoutMs: number
     return;
   }
   const timer = setTimeout(() => socket.destroy(new ConnectTimeoutError(timeoutMs)), timeoutMs);
-  socket.once('close', () => clearTimeout(timer));
+  const onClose = (): void => clearTimeout(timer);
+  socket.once('close', onClose);
   socket.once(secure ? 'secureConnect' : 'connect', () => {
     clearTimeout(timer);
+    socket.off('close', onClose); // nothing of the connect step stays with a long-lived tunnel
     onConnected();
   });
 }
