@@ -3,7 +3,7 @@ import { connect, wsUrl } from './support/clients';
 import { agentAtRevision, createBalancer } from './support/config';
 import { startEchoBackend, startStack, type EchoBackend, type Stack } from './support/stack';
 
-/** limits.maxTunnelsPerMember set through the API caps tunnels per member on a real agent. */
+/** limits.maxTunnelsPerMember and queueTimeoutMs set through the API cap and queue tunnels per member on a real agent. */
 describe('tunnel limits end to end', () => {
   let stack: Stack;
   let backends: EchoBackend[];
@@ -20,7 +20,7 @@ describe('tunnel limits end to end', () => {
   it('fills each member up to maxTunnelsPerMember, then answers 503, and admits again when one closes', async () => {
     const { balancerId } = await createBalancer(stack, 'capped', backends.map((b) => ({ url: b.url, name: b.name })));
     const patched = await stack.api('PATCH', `/api/v1/balancers/${balancerId}`, { limits: { maxTunnelsPerMember: 2 } });
-    expect(patched.body.limits).toEqual({ maxTunnelsPerMember: 2 });
+    expect(patched.body.limits).toEqual({ maxTunnelsPerMember: 2, queueTimeoutMs: 0 });
     await agentAtRevision(stack.agentAdminUrl, Number(patched.headers.get('switchboard-revision')));
 
     const open = await Promise.all(Array.from({ length: 4 }, () => connect(wsUrl(stack.agentUrl, '/capped/ws'))));
@@ -34,5 +34,18 @@ describe('tunnel limits end to end', () => {
     const admitted = await connect(wsUrl(stack.agentUrl, '/capped/ws'));
     expect(await admitted.roundTrip('again')).toMatch(/^l-(one|two): again$/);
     for (const client of [...open.slice(1), admitted]) client.close();
+  });
+
+  it('with queueTimeoutMs, an upgrade arriving while every member is full waits and gets in when a tunnel closes', async () => {
+    const { balancerId } = await createBalancer(stack, 'queued', [{ url: backends[0].url, name: backends[0].name }]);
+    const patched = await stack.api('PATCH', `/api/v1/balancers/${balancerId}`, { limits: { maxTunnelsPerMember: 1, queueTimeoutMs: 10_000 } });
+    await agentAtRevision(stack.agentAdminUrl, Number(patched.headers.get('switchboard-revision')));
+    const first = await connect(wsUrl(stack.agentUrl, '/queued/ws'));
+    const waiting = connect(wsUrl(stack.agentUrl, '/queued/ws'));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    first.close();
+    const second = await waiting;
+    expect(await second.roundTrip('queued')).toBe('l-one: queued');
+    second.close();
   });
 });
