@@ -47,6 +47,8 @@ describe('agent workers', () => {
       SWITCHBOARD_CACHE_DIR: await tempCacheDir(),
       SWITCHBOARD_STATS_INTERVAL_MS: '200',
       SWITCHBOARD_WORKERS: '2',
+      // Round robin, so consecutive connections land on different workers (the default lets the kernel choose).
+      NODE_CLUSTER_SCHED_POLICY: 'rr',
     });
     const listening = await waitFor(() => agent.lines.find((line) => line.msg === 'listening'), 'the listening line', 20_000);
     expect(listening).toMatchObject({ workers: 2 });
