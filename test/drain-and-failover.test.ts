@@ -1,17 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backendOf, connect, wsUrl, type Client } from './support/clients';
+import { openClients } from './support/clients';
 import { agentAtRevision, createBalancer } from './support/config';
 import { startEchoBackend, startStack, type EchoBackend, type Stack } from './support/stack';
-
-/** Open `n` clients on `path` and return them with the backend each one landed on. */
-async function openClients(stack: Stack, path: string, n: number): Promise<{ client: Client; backend: string }[]> {
-  return Promise.all(
-    Array.from({ length: n }, async (_, i) => {
-      const client = await connect(wsUrl(stack.agentUrl, path));
-      return { client, backend: backendOf(await client.roundTrip(`hello ${i}`)) };
-    }),
-  );
-}
 
 describe('drain and failover', () => {
   let stack: Stack;
@@ -30,7 +20,7 @@ describe('drain and failover', () => {
     backends.push(...pair);
     const { balancerId, memberIds, revision } = await createBalancer(stack, 'drain', pair.map((b) => ({ url: b.url, name: b.name })), 'byrequests');
     await agentAtRevision(stack.agentAdminUrl, revision);
-    const before = await openClients(stack, '/drain/ws', 10);
+    const before = await openClients(stack.agentUrl, '/drain/ws', 10);
     const onOne = before.filter((c) => c.backend === 'd-one');
     expect(onOne.length).toBeGreaterThan(0);
 
@@ -40,7 +30,7 @@ describe('drain and failover', () => {
     console.log(`drain reached the agent ${ms} ms after the API answered`);
     expect((await stack.api('GET', `/api/v1/balancers/${balancerId}/members/${memberIds['d-one']}`)).body.state).toBe('draining');
 
-    const after = await openClients(stack, '/drain/ws', 20);
+    const after = await openClients(stack.agentUrl, '/drain/ws', 20);
     expect(after.every((c) => c.backend === 'd-two')).toBe(true);
     for (const [i, { client }] of onOne.entries()) expect(await client.roundTrip(`still here ${i}`)).toBe(`d-one: still here ${i}`);
     for (const { client } of [...before, ...after]) client.close();
@@ -52,7 +42,7 @@ describe('drain and failover', () => {
     const { revision } = await createBalancer(stack, 'failover', pair.map((b) => ({ url: b.url, name: b.name })), 'byrequests');
     await agentAtRevision(stack.agentAdminUrl, revision);
     await pair[0].proc.kill();
-    const clients = await openClients(stack, '/failover/ws', 30);
+    const clients = await openClients(stack.agentUrl, '/failover/ws', 30);
     expect(clients.map((c) => c.backend)).toEqual(Array(30).fill('f-live'));
     const http = await Promise.all(Array.from({ length: 10 }, () => fetch(`${stack.agentUrl}/failover/x`).then((r) => r.status)));
     expect(http).toEqual(Array(10).fill(200));

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backendOf, connect, wsUrl, type Client } from './support/clients';
+import { openClients, type Client } from './support/clients';
 import { agentAtRevision, createBalancer } from './support/config';
 import { eventually } from './support/processes';
 import { startEchoBackend, startStack, type EchoBackend, type Stack } from './support/stack';
@@ -17,21 +17,12 @@ describe('paced drain and rebalance', () => {
     await Promise.all(backends.map((b) => b.close()));
   });
 
-  async function open(path: string, n: number): Promise<{ client: Client; backend: string }[]> {
-    return Promise.all(
-      Array.from({ length: n }, async (_, i) => {
-        const client = await connect(wsUrl(stack.agentUrl, path));
-        return { client, backend: backendOf(await client.roundTrip(`hello ${i}`)) };
-      }),
-    );
-  }
-
   it('closes the drained member’s tunnels with 1001 between window and deadline, reports progress, and clients reconnect elsewhere', async () => {
     const pair = [await startEchoBackend('pd-old'), await startEchoBackend('pd-new')];
     backends.push(...pair);
     const { balancerId, memberIds, revision } = await createBalancer(stack, 'paced', pair.map((b) => ({ url: b.url, name: b.name })), 'byrequests');
     await agentAtRevision(stack.agentAdminUrl, revision);
-    const clients = await open('/paced/ws', 12);
+    const clients = await openClients(stack.agentUrl, '/paced/ws', 12);
     const onOld = clients.filter((c) => c.backend === 'pd-old');
     const onNew = clients.filter((c) => c.backend === 'pd-new');
     expect(onOld).toHaveLength(6);
@@ -56,7 +47,7 @@ describe('paced drain and rebalance', () => {
     expect(times[5] - times[0]).toBeGreaterThan(500);
 
     for (const [i, { client }] of onNew.entries()) expect(await client.roundTrip(`still ${i}`)).toBe(`pd-new: still ${i}`);
-    const reconnected = await open('/paced/ws', 6);
+    const reconnected = await openClients(stack.agentUrl, '/paced/ws', 6);
     expect(reconnected.every((c) => c.backend === 'pd-new')).toBe(true);
 
     const done = await eventually(async () => {
@@ -79,7 +70,7 @@ describe('paced drain and rebalance', () => {
     const codes: number[] = [];
     /** Keeps 20 clients connected: each one closed by the agent reconnects, as a real client would. */
     const keep = async (slot: number): Promise<void> => {
-      const [opened] = await open('/spread/ws', 1);
+      const [opened] = await openClients(stack.agentUrl, '/spread/ws', 1);
       live.set(slot, opened);
       void opened.client.closed.then((code) => {
         codes.push(code);

@@ -47,3 +47,13 @@ export function backendOf(reply: string): string {
 export function wsUrl(httpUrl: string, path: string): string {
   return httpUrl.replace(/^http/, 'ws') + path;
 }
+
+/** Opens `n` clients on `path` of the agent at `agentUrl`, each saying hello once; returns them with the backend each one landed on. */
+export async function openClients(agentUrl: string, path: string, n: number): Promise<{ client: Client; backend: string }[]> {
+  return Promise.all(
+    Array.from({ length: n }, async (_, i) => {
+      const client = await connect(wsUrl(agentUrl, path));
+      return { client, backend: backendOf(await client.roundTrip(`hello ${i}`)) };
+    }),
+  );
+}

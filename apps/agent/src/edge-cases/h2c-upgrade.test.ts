@@ -17,12 +17,7 @@ beforeEach(async () => {
 });
 afterEach(() => recorder.close());
 
-async function exchange(payload: string): Promise<string> {
-  const client = await RawPeer.connect(stack.agent.port);
-  client.write(payload);
-  await client.whenClosed();
-  return client.text;
-}
+const exchange = (payload: string): Promise<string> => RawPeer.exchange(stack.agent.port, payload);
 
 describe('h2c upgrade', () => {
   it('is forwarded as a plain request without Upgrade or HTTP2-Settings, and the answer closes the connection', async () => {

@@ -23,13 +23,7 @@ afterEach(() => recorder.close());
 
 const SMUGGLED = 'GET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n';
 
-/** Writes `payload` on a fresh connection and resolves with everything read until the agent closes it. */
-async function exchange(payload: string): Promise<string> {
-  const client = await RawPeer.connect(stack.agent.port);
-  client.write(payload);
-  await client.whenClosed();
-  return client.text;
-}
+const exchange = (payload: string): Promise<string> => RawPeer.exchange(stack.agent.port, payload);
 
 /** Refused at the head: no member is even chosen. */
 const refusedAtHead: [string, string][] = [

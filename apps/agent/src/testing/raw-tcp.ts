@@ -31,6 +31,14 @@ export class RawPeer {
     return peer;
   }
 
+  /** Writes `payload` (latin1) on a fresh connection to 127.0.0.1:port and resolves with everything read until the other side closes it. */
+  static async exchange(port: number, payload: string): Promise<string> {
+    const peer = await RawPeer.connect(port);
+    peer.write(payload);
+    await peer.whenClosed();
+    return peer.text;
+  }
+
   /** Everything read so far. */
   get received(): Buffer {
     return Buffer.concat(this.chunks);
