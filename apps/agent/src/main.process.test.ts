@@ -45,7 +45,7 @@ describe('the agent process', () => {
     expect(lines[0]!.msg).toMatch(/^invalid environment: SWITCHBOARD_CONTROL_URL: .*SWITCHBOARD_AGENT_TOKEN: is required.*SWITCHBOARD_LISTEN: /);
   });
 
-  it('prints the bound ports, proxies, and exits promptly on SIGTERM despite an open tunnel', async () => {
+  it('prints the bound ports, proxies, and on SIGTERM closes an open tunnel with 1001 and exits promptly', async () => {
     const { child, lines } = run({
       SWITCHBOARD_CONTROL_URL: controlPlane.url,
       SWITCHBOARD_AGENT_TOKEN: 'agent-token',
@@ -61,6 +61,7 @@ describe('the agent process', () => {
     const health = await fetch(`http://127.0.0.1:${listening['adminPort'] as number}/healthz`);
     expect(health.status).toBe(200);
 
+    const closeCode = new Promise<number>((resolve) => ws.once('close', (code: number) => resolve(code)));
     const started = Date.now();
     child.kill('SIGTERM');
     const [code] = (await once(child, 'exit')) as [number];
@@ -68,6 +69,7 @@ describe('the agent process', () => {
     expect(Date.now() - started).toBeLessThan(4_000);
     expect(lines.some((line) => line.msg === 'shutting down')).toBe(true);
     await waitFor(() => ws.readyState === ws.CLOSED, 'the tunnel to be closed');
+    expect(await closeCode).toBe(1001);
   });
 
   describe('with TLS', () => {

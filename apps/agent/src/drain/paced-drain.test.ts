@@ -65,7 +65,7 @@ describe('paced drain', () => {
     const drained = clients.filter((c) => c.closed);
     expect(drained).toHaveLength(1);
     for (const client of drained) {
-      expect(client.closed).toMatchObject({ code: 1001, reason: 'member draining' });
+      expect(client.closed).toMatchObject({ code: 1001, reason: 'going away' });
       expect(client.errors).toEqual([]);
     }
     for (const connection of streaming.connections) {

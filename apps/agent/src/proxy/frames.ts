@@ -191,7 +191,7 @@ export type AgentCloseCode = typeof CLOSE_GOING_AWAY | typeof CLOSE_SERVICE_REST
 
 /** Reason text sent with each code (at most 123 bytes). */
 const CLOSE_REASONS: Record<AgentCloseCode, string> = {
-  [CLOSE_GOING_AWAY]: 'member draining',
+  [CLOSE_GOING_AWAY]: 'going away',
   [CLOSE_SERVICE_RESTART]: 'rebalancing',
 };
 

@@ -10,6 +10,7 @@ import type { ConfigState } from '../config/config-state';
 import { closeServer, listen } from '../listen';
 import type { ListenAddress, ServerCredentials } from '../settings';
 import { proxyForeignUpgrade } from './foreign-upgrade';
+import { CLOSE_GOING_AWAY } from './frames';
 import { proxyHttp } from './http-exchange';
 import { errorCode, UpstreamPools } from './proxy-context';
 import type { ProxyContext } from './proxy-context';
@@ -74,18 +75,27 @@ export class ProxyServer {
   }
 
   /**
-   * Stops accepting, closes idle keep-alive connections, lets requests and tunnels run for up
-   * to `graceMs` milliseconds, then destroys what is left (tunnels are cut, not sent a close frame).
+   * Stops accepting, closes idle keep-alive connections, sends every open WebSocket tunnel a
+   * close 1001 ("going away") at a frame boundary both ways (as a drain does), lets requests and
+   * tunnels finish for up to `graceMs` milliseconds, then destroys what is left.
    */
   async close(graceMs: number): Promise<void> {
     const servers = this.tlsServer ? [this.server, this.tlsServer] : [this.server];
     const closed = Promise.all(servers.map((server) => closeServer(server)));
     for (const server of servers) server.closeIdleConnections();
+    this.goAway();
     await Promise.race([closed, sleep(graceMs, undefined, { ref: false })]);
     for (const server of servers) server.closeAllConnections();
     for (const socket of this.ctx.tunnels) socket.destroy();
     await closed;
     this.ctx.pools.destroy();
+  }
+
+  /** Closes the open tunnels of the members served now with 1001 (those of members removed since are cut at the end of close). */
+  private goAway(): void {
+    for (const balancer of this.ctx.state.current?.runtime.balancers ?? []) {
+      for (const member of balancer.members) for (const tunnel of [...member.counters.tunnels]) tunnel.closeByAgent(CLOSE_GOING_AWAY);
+    }
   }
 
   private serve<T extends Server | HttpsServer>(server: T): T {
