@@ -208,6 +208,16 @@ describe('sticky member', () => {
     expect(selectMember(target, [], '', byId(target, 'b'))?.id).toBe('a');
     expect(selectMember(target, [byId(target, 'a')], '', byId(target, 'a'))?.id).toBe('b');
   });
+
+  it('keeps a draining member for sticky requests, but not for new tunnels once its paced drain closes tunnels', () => {
+    const now = Date.now();
+    const waiting = { startedAt: now, windowMs: 60_000, deadlineMs: 120_000 };
+    const closing = { startedAt: now - 10_000, windowMs: 5_000, deadlineMs: 60_000 };
+    const target = runtimeBalancer([member('a', url(1)), member('w', url(2), { state: 'draining', drain: waiting }), member('c', url(3), { state: 'draining', drain: closing })]);
+    expect(selectMember(target, [], '', byId(target, 'w'), true)?.id).toBe('w');
+    expect(selectMember(target, [], '', byId(target, 'c'), false)?.id).toBe('c');
+    expect(selectMember(target, [], '', byId(target, 'c'), true)?.id).toBe('a');
+  });
 });
 
 describe('passive health retry (Apache retry)', () => {

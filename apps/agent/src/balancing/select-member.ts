@@ -77,9 +77,14 @@ function isFull(member: RuntimeMember, maxTunnels: number): boolean {
   return counters.openTunnels + counters.connectingTunnels + counters.peerTunnels >= maxTunnels;
 }
 
-/** A sticky request keeps its member while it is not disabled and not kept out as down (a draining one still takes it, Apache's N). */
-function stickyUsable(member: RuntimeMember, tried: readonly RuntimeMember[], clock: Clock): boolean {
+/**
+ * A sticky request keeps its member while it is not disabled and not kept out as down (a
+ * draining one still takes it, Apache's N), except a new tunnel once the member's paced drain
+ * has begun closing tunnels: a client the drain closed must reconnect elsewhere, not come back.
+ */
+function stickyUsable(member: RuntimeMember, tried: readonly RuntimeMember[], clock: Clock, tunnel: boolean): boolean {
   if (member.state === 'disabled' || tried.includes(member)) return false;
+  if (tunnel && member.drain !== null && Date.now() >= member.drain.startedAt + member.drain.windowMs) return false;
   return member.counters.health !== 'down' || !restingDown(member, clock());
 }
 
@@ -96,7 +101,7 @@ function stickyUsable(member: RuntimeMember, tried: readonly RuntimeMember[], cl
 export function selectMember(balancer: RuntimeBalancer, tried: readonly RuntimeMember[], key = '', sticky?: RuntimeMember, tunnel = false): RuntimeMember | undefined {
   const maxTunnels = tunnel ? balancer.maxTunnelsPerMember : 0;
   balancer.candidates.sawFull = false;
-  if (sticky !== undefined && stickyUsable(sticky, tried, balancer.clock)) {
+  if (sticky !== undefined && stickyUsable(sticky, tried, balancer.clock, tunnel)) {
     if (maxTunnels === 0 || !isFull(sticky, maxTunnels)) {
       sticky.counters.elected += 1;
       return sticky;
