@@ -64,7 +64,8 @@ export class Agent {
   private readonly health: HealthChecks;
   private readonly logger: Logger;
   /** Paced drains and rebalances of open tunnels. */
-  private readonly closes: TunnelCloses;
+  /** Paced drains and rebalances of this process's tunnels; null in a primary (its workers hold the tunnels). */
+  private readonly closes: TunnelCloses | null;
 
   constructor(
     private readonly settings: AgentSettings,
@@ -72,7 +73,7 @@ export class Agent {
   ) {
     this.logger = options.logger;
     this.state = new ConfigState(this.counters, { upstreamTrust: createUpstreamTrust(settings.upstreamCa?.pem ?? null) });
-    this.closes = new TunnelCloses(this.state, this.logger);
+    this.closes = settings.workers > 1 ? null : new TunnelCloses(this.state, this.logger);
     this.cache = new SnapshotCache(settings.cacheDir);
     this.health = new HealthChecks(this.logger, settings.workers > 1 ? (member) => this.publishHealth(member) : undefined);
     const limits = { requestHeaderMs: settings.requestHeaderMs, maxHeaderBytes: settings.maxHeaderBytes };
@@ -146,7 +147,7 @@ export class Agent {
   async stop(): Promise<void> {
     this.health.stop();
     this.control.stop();
-    this.closes.stop();
+    this.closes?.stop();
     await Promise.all([this.proxy.close(this.options.shutdownGraceMs ?? 2_000), this.admin.close()]);
   }
 
@@ -170,7 +171,7 @@ export class Agent {
     this.health.reconcile(this.state.current!.runtime);
     this.logger.info({ revision: outcome.revision, hash: outcome.hash }, 'serving cached snapshot');
     this.warnInsecureTls();
-    this.closes.apply();
+    this.closes?.apply();
     if (this.proxy instanceof WorkerPool) this.proxy.publish(raw);
   }
 
@@ -186,7 +187,7 @@ export class Agent {
     if (outcome.result === 'applied') {
       this.warnInsecureTls();
       this.health.reconcile(this.state.current!.runtime);
-      this.closes.apply();
+      this.closes?.apply();
     }
     if (this.proxy instanceof WorkerPool) this.proxy.publish(raw);
     if (outcome.result === 'applied' || outcome.revision !== before) await this.saveCache();

@@ -7,6 +7,7 @@ import { buildAgent, runAgent, type LogLine } from '../testing/agent-process';
 import { closedPort, startBackends, type Backend } from '../testing/backends';
 import { openWebSocket, rawExchange, roundTrip } from '../testing/clients';
 import { FakeControlPlane } from '../testing/control-plane';
+import type { SnapshotConfig } from '@switchboard/protocol';
 import { balancer, member, route, singleBalancer, snapshotOf } from '../testing/fixtures';
 import { waitFor } from '../testing/wait';
 
@@ -26,13 +27,14 @@ describe('agent workers', () => {
   let backends: Backend[];
   let agent: ReturnType<typeof runAgent>;
   let port: number;
+  let config: SnapshotConfig;
   const sockets: WebSocket[] = [];
 
   beforeAll(async () => {
     ({ mainJs, cleanup } = await buildAgent());
     controlPlane = await new FakeControlPlane().start();
     backends = await startBackends(2);
-    const config = singleBalancer([member('m1', backends[0]!.url()), member('m2', backends[1]!.url())], { lbMethod: 'bybusyness', limits: { maxTunnelsPerMember: 3, queueTimeoutMs: 0 } });
+    config = singleBalancer([member('m1', backends[0]!.url()), member('m2', backends[1]!.url())], { lbMethod: 'bybusyness', limits: { maxTunnelsPerMember: 3, queueTimeoutMs: 0 } });
     const checks = { type: 'tcp' as const, path: '/', expectStatus: 200, intervalMs: 100, timeoutMs: 100, passes: 1, fails: 1 };
     const dead = member('dead', `ws://127.0.0.1:${await closedPort()}`);
     // Passive health would never mark `dead` down here: only the primary's check can keep traffic off it.
@@ -105,14 +107,27 @@ describe('agent workers', () => {
     expect(after.members.find((f) => f.memberId === 'dead')).toMatchObject({ elected: 0, failures: 0 });
   });
 
+  it('drains a member on every worker: its tunnels get close 1001, counted once in stats', async () => {
+    const codes = sockets.map((ws) => new Promise<number>((resolve) => ws.once('close', (code: number) => resolve(code))));
+    const [b1, ...rest] = config.balancers;
+    const drained = { ...b1!, members: b1!.members.map((m) => (m.id === 'm1' ? { ...m, state: 'draining' as const, drain: { startedAt: Date.now(), windowMs: 0, deadlineMs: 0 } } : m)) };
+    const from = controlPlane.messages.length;
+    controlPlane.publish(snapshotOf(5, { ...config, balancers: [drained, ...rest] }));
+    const stats = await controlPlane.next('stats', (m) => m.members.some((f) => f.memberId === 'm1' && f.closedByAgent === 3 && f.openTunnels === 0), from);
+    expect(stats.members.find((f) => f.memberId === 'm2')).toMatchObject({ openTunnels: 3, closedByAgent: 0 });
+    const closed = await Promise.race([Promise.all(codes.filter((_, i) => sockets[i]!.readyState !== sockets[i]!.OPEN)), pause(2_000).then(() => null)]);
+    expect(closed).toEqual([1001, 1001, 1001]);
+  });
+
   it('forks a new worker when one dies; the other keeps serving', async () => {
     const [victim] = childrenOf(agent.child.pid!);
     process.kill(victim!, 'SIGKILL');
     await waitFor(() => agent.lines.some((line: LogLine) => line.msg === 'worker exited; forking another'), 'the respawn log line');
     await waitFor(() => childrenOf(agent.child.pid!).length === 2 && !childrenOf(agent.child.pid!).includes(victim!), 'a new worker', 10_000);
-    const alive = sockets.filter((ws) => ws.readyState === ws.OPEN);
-    expect(alive.length).toBeGreaterThanOrEqual(2);
-    for (const ws of alive) expect((await roundTrip(ws, 'still')).toString()).toBe('still');
+    for (const ws of sockets.filter((open) => open.readyState === open.OPEN)) expect((await roundTrip(ws, 'still')).toString()).toBe('still');
+    const fresh = await openWebSocket(`ws://127.0.0.1:${port}/`);
+    sockets.push(fresh);
+    expect((await roundTrip(fresh, 'new')).toString()).toBe('new');
   });
 
   it('stops every worker on SIGTERM', async () => {
