@@ -4,7 +4,7 @@
 // Each call follows a 16 MiB stream of frames read by read: throughput = 16 MiB × hz.
 import { bench, describe } from 'vitest';
 import { FrameTracker } from '../../apps/agent/src/proxy/frames';
-import { wsFrame } from '../../apps/agent/src/testing/frames';
+import { wsFrame } from '../../apps/agent/src/testing/ws-frames';
 
 const CHUNK = 64 * 1024;
 const STREAM = 16 * 1024 * 1024;

@@ -1,8 +1,6 @@
 // The tunnel's relay before and after frame-boundary tracking, side by side over real TCP
 // sockets in one process: `pipe` both ways plus a byte-counting listener per side (the tunnel
-// until the paced drain) against a Relay with a FrameTracker per direction (the tunnel now), and
-// a Relay tracking nothing (as for another Upgrade protocol) to tell the relay's cost from the
-// tracker's.
+// until the paced drain) against a Relay with a FrameTracker per direction (the tunnel now).
 // Both run in the same bench run, so a shared machine's load drifts less between them than
 // between two runs of the whole agent (tunnel-throughput.bench.ts). Run:
 //   npx vitest bench --run test/bench/relay.bench.ts
@@ -14,7 +12,7 @@ import type { AddressInfo, Server, Socket } from 'node:net';
 import { afterAll, beforeAll, bench, describe } from 'vitest';
 import { FrameTracker } from '../../apps/agent/src/proxy/frames';
 import { Relay } from '../../apps/agent/src/proxy/relay';
-import { wsFrame } from '../../apps/agent/src/testing/frames';
+import { wsFrame } from '../../apps/agent/src/testing/ws-frames';
 
 const MOVED = 64 * 1024 * 1024;
 const OPTIONS = { time: 0, iterations: 16, warmupIterations: 3, warmupTime: 0 };

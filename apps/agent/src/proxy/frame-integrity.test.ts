@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { RawData } from 'ws';
 import { closeWebSocket, openWebSocket } from '../testing/clients';
 import { member, singleBalancer } from '../testing/fixtures';
-import { parseFrames, wsFrame } from '../testing/frames';
+import { parseFrames, wsFrame } from '../testing/ws-frames';
 import { RawMember, RecordingWsMember, openRawWebSocket, openRecordedWebSocket, writeInPieces } from '../testing/raw-peers';
 import { useStack } from '../testing/stack';
 import { waitFor } from '../testing/wait';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { wsFrame } from '../testing/frames';
+import { wsFrame } from '../testing/ws-frames';
 import { FrameTracker } from './frames';
 
 const HEAD = Buffer.from('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n');

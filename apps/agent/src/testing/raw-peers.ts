@@ -6,7 +6,7 @@ import type { AddressInfo, NetConnectOpts, Server as TcpServer, Socket } from 'n
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { RawData } from 'ws';
-import { acceptKey } from './frames';
+import { acceptKey } from './ws-frames';
 
 /** A WebSocket peer's view of one connection: every byte read after the handshake, in order. */
 export class RawRecord {
