@@ -19,16 +19,16 @@ import {
   passiveHealth,
   rebalance,
   snapshotBalancer,
+  type SnapshotBalancer,
   sticky,
   timeouts,
   upstreamTls,
   type HashKey,
+  type LbMethod,
   type HealthCheck,
   type HostHeader,
-  type PassiveHealth,
   type Rebalance,
   type Sticky,
-  type UpstreamTls,
 } from '@switchboard/protocol';
 import { z } from 'zod';
 import type { Balancer as BalancerRow } from '../generated/prisma/client';
@@ -91,26 +91,11 @@ export const updateBalancerBody = z.strictObject({
 });
 export type UpdateBalancerBody = z.infer<typeof updateBalancerBody>;
 
-/** A balancer as the API shows it (../shared/API.md). */
-export interface BalancerDto {
-  id: string;
-  name: string;
-  lbMethod: string;
-  sticky: Sticky;
-  hash: HashKey;
-  slowStartMs: number;
-  hostHeader: HostHeader;
-  timeouts: { connectMs: number; tunnelIdleMs: number; keepAliveMs: number };
-  limits: { maxTunnelsPerMember: number; queueTimeoutMs: number };
-  failover: { retries: number };
-  healthCheck: HealthCheck;
-  passiveHealth: PassiveHealth;
-  tls: UpstreamTls;
-  /** The latest rebalance asked for (requestedAt as epoch ms), or null. */
-  rebalance: Rebalance | null;
-  createdAt: Date;
-  updatedAt: Date;
-}
+/** A balancer as the API shows it (../shared/API.md): its snapshot settings, without members, and when it was made and changed. */
+export type BalancerDto = BalancerSettings & { createdAt: Date; updatedAt: Date };
+
+/** A balancer's settings as the snapshot carries them (everything but its members). */
+export type BalancerSettings = Omit<SnapshotBalancer, 'members'>;
 
 /** The Balancer columns of a body's policy fields (undefined fields stay unchanged). */
 export function policyColumns(body: Pick<UpdateBalancerBody, 'sticky' | 'hash' | 'slowStartMs' | 'hostHeader' | 'passiveHealth' | 'tls'>) {
@@ -129,11 +114,15 @@ export function policyColumns(body: Pick<UpdateBalancerBody, 'sticky' | 'hash' |
   };
 }
 
-export function toBalancerDto(row: BalancerRow): BalancerDto {
+/**
+ * The settings of a balancer row in the protocol's shape: what the API shows and what the
+ * snapshot builder publishes (stored strings are cast here and checked by the snapshot schema).
+ */
+export function balancerSettingsOf(row: BalancerRow): BalancerSettings {
   return {
     id: row.id,
     name: row.name,
-    lbMethod: row.lbMethod,
+    lbMethod: row.lbMethod as LbMethod,
     sticky: { mode: row.stickyMode as Sticky['mode'], name: row.stickyName },
     hash: { source: row.hashSource as HashKey['source'], name: row.hashName },
     slowStartMs: row.slowStartMs,
@@ -145,9 +134,11 @@ export function toBalancerDto(row: BalancerRow): BalancerDto {
     passiveHealth: { fails: row.passiveFails, retryMs: row.passiveRetryMs },
     tls: { insecureSkipVerify: row.tlsInsecureSkipVerify, serverName: row.tlsServerName },
     rebalance: rebalanceOf(row),
-    createdAt: row.createdAt,
-    updatedAt: row.updatedAt,
   };
+}
+
+export function toBalancerDto(row: BalancerRow): BalancerDto {
+  return { ...balancerSettingsOf(row), createdAt: row.createdAt, updatedAt: row.updatedAt };
 }
 
 /** The stored active health check of a balancer row. */
@@ -177,7 +168,7 @@ export function healthCheckColumns(check: HealthCheck) {
 }
 
 /** The stored latest rebalance of a balancer row, or null when none was asked for. */
-export function rebalanceOf(row: BalancerRow): Rebalance | null {
+function rebalanceOf(row: BalancerRow): Rebalance | null {
   if (!row.rebalanceRequestedAt) return null;
   return { requestedAt: row.rebalanceRequestedAt.getTime(), tolerance: row.rebalanceTolerance ?? 0, closesPerSecond: row.rebalanceClosesPerSecond ?? 1 };
 }

@@ -2,7 +2,7 @@ import { hashConfig, snapshotConfig, type SnapshotConfig } from '@switchboard/pr
 import type { Tx } from '../database/prisma.service';
 import { Problem } from '../common/problem';
 import { fieldErrors } from '../common/zod.pipe';
-import { healthCheckOf, rebalanceOf } from '../balancers/balancer.dto';
+import { balancerSettingsOf } from '../balancers/balancer.dto';
 import { drainOf } from '../members/member.dto';
 
 /**
@@ -15,20 +15,7 @@ export async function buildSnapshot(tx: Tx): Promise<{ config: SnapshotConfig; h
   const routes = await tx.route.findMany({ orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
   const candidate = {
     balancers: balancers.map((b) => ({
-      id: b.id,
-      name: b.name,
-      lbMethod: b.lbMethod,
-      sticky: { mode: b.stickyMode, name: b.stickyName },
-      hash: { source: b.hashSource, name: b.hashName },
-      slowStartMs: b.slowStartMs,
-      hostHeader: { mode: b.hostMode, value: b.hostValue },
-      timeouts: { connectMs: b.connectMs, tunnelIdleMs: b.tunnelIdleMs, keepAliveMs: b.keepAliveMs },
-      limits: { maxTunnelsPerMember: b.maxTunnelsPerMember, queueTimeoutMs: b.queueTimeoutMs },
-      failover: { retries: b.retries },
-      healthCheck: healthCheckOf(b),
-      passiveHealth: { fails: b.passiveFails, retryMs: b.passiveRetryMs },
-      tls: { insecureSkipVerify: b.tlsInsecureSkipVerify, serverName: b.tlsServerName },
-      rebalance: rebalanceOf(b),
+      ...balancerSettingsOf(b),
       members: b.members.map((m) => ({ id: m.id, url: m.url, name: m.name, weight: m.weight, lbset: m.lbset, state: m.state, drain: drainOf(m) })),
     })),
     routes: routes.map((r) => ({
