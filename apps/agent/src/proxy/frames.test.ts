@@ -66,7 +66,7 @@ describe('FrameTracker', () => {
 
   it('counts close frames and reports the 101 once', () => {
     let upgrades = 0;
-    const tracker = new FrameTracker(true, () => (upgrades += 1));
+    const tracker = new FrameTracker(true, (switched) => (upgrades += switched ? 1 : 0));
     expect(tracker.atBoundary).toBe(false);
     tracker.scan(Buffer.concat([HEAD, ...mixedFrames(false)]));
     expect(upgrades).toBe(1);
@@ -76,7 +76,7 @@ describe('FrameTracker', () => {
 
   it('tracks nothing after a refused upgrade', () => {
     let upgrades = 0;
-    const refused = new FrameTracker(true, () => (upgrades += 1));
+    const refused = new FrameTracker(true, (switched) => (upgrades += switched ? 1 : 0));
     refused.scan(Buffer.from('HTTP/1.1 403 Forbidden\r\ncontent-length: 2\r\n\r\nno'));
     expect([refused.tracking, refused.atBoundary, upgrades]).toEqual([false, false, 0]);
   });

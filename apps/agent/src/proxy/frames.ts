@@ -11,7 +11,13 @@ const RAW = 3;
 
 const CR = 13;
 const LF = 10;
+const SPACE = 32;
 const DIGIT_0 = 48;
+const DIGIT_1 = 49;
+const DIGIT_9 = 57;
+/** `HTTP/1.` opens a status line; `HTTP/1.x 101 ` or `HTTP/1.x 101\r` are its first 13 bytes. */
+const STATUS_PREFIX = Buffer.from('HTTP/1.');
+const STATUS_BYTES = 13;
 const OPCODE_CLOSE = 0x8;
 /** Longest frame header: 2 bytes, a 64-bit length and a masking key. */
 const MAX_HEADER = 14;
@@ -24,16 +30,19 @@ const MAX_HEADER = 14;
  * frames alike: the MASK bit of each header says whether a masking key follows.
  *
  * The member → client tracker first reads the member's HTTP response head: a 101 starts the
- * frames (`onUpgrade` is called), anything else is plain HTTP and nothing more is tracked.
+ * frames, anything else is plain HTTP and nothing more is tracked; `onHead` hears which, once
+ * the head has passed. Only a status line `HTTP/1.0|1.1 101` counts as a 101 (not even HTTP is
+ * a refusal).
  * Frames are not validated (the endpoints do that); a 64-bit length above 2^53 loses precision,
  * which no endpoint accepts anyway (ws caps at 100 MiB by default).
  */
 export class FrameTracker {
   private phase: number;
-  /** HEAD: bytes read, how much of `\r\n\r\n` was just matched, the status code being read. */
+  /** HEAD: bytes read, how much of `\r\n\r\n` was just matched, the status code being read, and whether the status line is well formed so far. */
   private headRead = 0;
   private crlfMatched = 0;
   private status = 0;
+  private statusLine = true;
   /** HEADER: bytes of the current header read so far and its full length once byte 1 is known. */
   private headerRead = 0;
   private headerLength = 2;
@@ -48,9 +57,9 @@ export class FrameTracker {
   /**
    * `responseHead`: the stream starts with the member's HTTP response head (member → client);
    * frames follow a 101 (only WebSocket upgrades are tunnelled), nothing is tracked after any
-   * other answer. `onUpgrade` is called once the head's 101 has passed.
+   * other answer. `onHead` is called once the head has passed: true for a 101.
    */
-  constructor(responseHead: boolean, private readonly onUpgrade?: () => void) {
+  constructor(responseHead: boolean, private readonly onHead?: (switched: boolean) => void) {
     this.phase = responseHead ? HEAD : HEADER;
   }
 
@@ -163,24 +172,34 @@ export class FrameTracker {
     this.remaining = 0;
   }
 
-  /** Reads the response head up to its `\r\n\r\n`, noting the status code (bytes 9–11 of `HTTP/1.1 101 …`). */
+  /** Reads the response head up to its `\r\n\r\n`, checking its status line (`HTTP/1.1 101 …`). */
   private readHead(chunk: Buffer, offset: number): number {
     const end = chunk.length;
     let at = offset;
     while (at < end) {
       const byte = chunk[at++];
       const read = this.headRead++;
-      if (read >= 9 && read <= 11) this.status = this.status * 10 + (byte - DIGIT_0);
+      if (read < STATUS_BYTES) this.readStatusByte(read, byte);
       if (byte === (this.crlfMatched & 1 ? LF : CR)) this.crlfMatched += 1;
       else this.crlfMatched = byte === CR ? 1 : 0;
       if (this.crlfMatched === 4) {
-        const upgraded = this.status === 101;
-        this.phase = upgraded ? HEADER : RAW;
-        if (upgraded) this.onUpgrade?.();
+        const switched = this.statusLine && this.headRead > STATUS_BYTES && this.status === 101;
+        this.phase = switched ? HEADER : RAW;
+        this.onHead?.(switched);
         return at;
       }
     }
     return end;
+  }
+
+  /** Byte `read` (0–12) of the status line: `HTTP/1.`, `0` or `1`, a space, three digits, then a space or CR. */
+  private readStatusByte(read: number, byte: number): void {
+    if (read >= 9 && read <= 11) {
+      this.status = this.status * 10 + (byte - DIGIT_0);
+      this.statusLine &&= byte >= DIGIT_0 && byte <= DIGIT_9;
+    } else if (read < STATUS_PREFIX.length) this.statusLine &&= byte === STATUS_PREFIX[read];
+    else if (read === 7) this.statusLine &&= byte === DIGIT_0 || byte === DIGIT_1;
+    else this.statusLine &&= byte === SPACE || (read === 12 && byte === CR);
   }
 }
 

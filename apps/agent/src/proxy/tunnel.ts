@@ -13,7 +13,6 @@ import type { ProxyContext } from './proxy-context';
 import { fullReason, isWebSocketUpgrade, resolveRequest, unavailableReason } from './resolve';
 import { Relay } from './relay';
 import { sendRawText } from './responses';
-import { whenAnswered } from './upgrade-answer';
 import { openUpstream, whenConnected } from './upstream-connect';
 
 const EMPTY = Buffer.alloc(0);
@@ -128,9 +127,8 @@ class Tunnel implements ClosableTunnel {
     const requestHead = upgradeRequestHead(req, member.target.basePath + this.path, forwardingHeaders(req), member.hostHeader);
     counters.bytesIn += requestHead.length;
     upstream.write(requestHead);
-    const frames = new FrameTracker(true, () => counters.tunnels.add(this));
+    const frames = new FrameTracker(true, (switched) => (switched ? this.switched(upstream, counters) : this.refused(upstream)));
     this.toClient = new Relay(upstream, this.client, frames, (bytes) => (counters.bytesOut += bytes));
-    whenAnswered(upstream, (switched) => (switched ? this.switched(upstream, counters) : this.refused(upstream)));
     // A clean close lets the client receive what is still buffered, then closes it; an error cuts
     // it. After the agent's close frame the client is left to answer it (endIfClientAnswered).
     upstream.once('close', (hadError) => (hadError ? this.client.destroy() : !this.toClient?.closed && this.client.end()));
@@ -144,9 +142,8 @@ class Tunnel implements ClosableTunnel {
    * Closes the tunnel for a drain (1001) or a rebalance (1012): a close frame goes to the client
    * (unmasked) and to the member (masked) each at the next frame boundary of its direction,
    * nothing more is forwarded, and the client side is ended once the client answered (its close
-   * frame or its end), as the server ends a WebSocket (RFC 6455 §7.1.1). Not a WebSocket: the
-   * client side is ended (which closes the member side). Either way the sockets are cut after
-   * CLOSE_LINGER_MS.
+   * frame or its end), as the server ends a WebSocket (RFC 6455 §7.1.1). The sockets are cut
+   * after CLOSE_LINGER_MS. Only tunnels past their 101 are listed for it (see switched).
    */
   closeByAgent(code: AgentCloseCode): void {
     const { toClient, toMember, openOn } = this;
@@ -155,10 +152,6 @@ class Tunnel implements ClosableTunnel {
     this.lingerTimer = setTimeout(() => this.client.destroy(), CLOSE_LINGER_MS).unref();
     // A close handshake already under way (either peer sent close) is left to finish.
     if (toClient.frames.closeFrames + toMember.frames.closeFrames > 0) return;
-    if (!toClient.frames.tracking) {
-      this.client.end();
-      return;
-    }
     const answered = (): void => this.endIfClientAnswered();
     toMember.closeAtBoundary(closeFrame(code, true), answered);
     toClient.closeAtBoundary(closeFrame(code, false), answered);
@@ -171,8 +164,12 @@ class Tunnel implements ClosableTunnel {
     if ((this.toMember?.frames.closeFrames ?? 0) > 0 || this.client.readableEnded) this.client.end();
   }
 
-  /** The member answered 101: the client's bytes go to it from now on, those that came with the request first. */
+  /**
+   * The member's 101 has passed: the client's bytes go to it from now on, those that came with
+   * the request first, and the tunnel is listed on its member for drains and rebalances.
+   */
   private switched(upstream: Socket, counters: MemberCounters): void {
+    counters.tunnels.add(this);
     this.client.off('end', this.onEarlyEnd);
     counters.bytesIn += this.head.length;
     if (this.head.length > 0) upstream.write(this.head);
@@ -188,7 +185,8 @@ class Tunnel implements ClosableTunnel {
 
   /**
    * The member answered anything but 101: its answer reaches the client, then both sides close;
-   * no byte of the client's reaches the member (see whenAnswered).
+   * no byte of the client's reaches the member (Apache's CVE-2019-17567, fixed in 2.4.47 by
+   * waiting for the 101, as HAProxy and NGINX do).
    */
   private refused(upstream: Socket): void {
     upstream.end();
