@@ -37,6 +37,8 @@ export interface Stack {
   stopControlPlane(): Promise<void>;
   /** Starts it again on the same port and database. */
   startControlPlane(): Promise<void>;
+  /** Starts another control-plane replica on the same database (stopped by `stop`); returns its http:// URL. */
+  startReplica(): Promise<string>;
   /** Starts one more agent with its own cache directory (or `cacheDir`). */
   startAgent(opts?: { name?: string; cacheDir?: string }): Promise<AgentHandle>;
   /** Stops agent `index` and starts it again with the same name and cache; updates agentUrl for agent 0. */
@@ -125,6 +127,12 @@ export async function startStack(opts: { dashboard?: boolean; agents?: number } 
     },
     startControlPlane: async () => {
       controlPlane = (await startNode('control-plane', [CONTROL_PLANE], controlEnv, { timeoutMs: 120_000 })).proc;
+    },
+    startReplica: async () => {
+      if (!database) throw new Error('a second replica needs the test Postgres (the embedded one serves one process)');
+      const port = await freePort();
+      procs.push((await startNode(`control-plane-${port}`, [CONTROL_PLANE], { ...controlEnv, SWITCHBOARD_CONTROL_PORT: String(port) }, { timeoutMs: 120_000 })).proc);
+      return `http://127.0.0.1:${port}`;
     },
     startAgent: async (agentOpts = {}) => {
       const spec = { name: agentOpts.name ?? `agent-${agentSpecs.length + 1}`, cacheDir: agentOpts.cacheDir ?? join(tmp, `cache-${agentSpecs.length + 1}`) };
