@@ -26,6 +26,8 @@ export interface AgentHandle {
 /** A control plane, agents and optionally the dashboard, each a separate process, on free ports. */
 export interface Stack {
   apiUrl: string;
+  /** The control plane's database on the test Postgres (null with the embedded one). */
+  databaseUrl: string | null;
   adminToken: string;
   /** The first agent's proxy URL (http://127.0.0.1:PORT); changes when that agent restarts. */
   agentUrl: string;
@@ -115,6 +117,7 @@ export async function startStack(opts: { dashboard?: boolean; agents?: number } 
 
   const stack: Stack = {
     apiUrl,
+    databaseUrl: database?.url ?? null,
     adminToken,
     agentUrl: '',
     agentAdminUrl: '',
