@@ -144,7 +144,8 @@ export class AgentsGateway implements OnApplicationBootstrap, OnModuleDestroy, S
     this.metrics.statsRecorded.inc();
     if (dropped.length === 0) return;
     this.metrics.statsDropped.inc({ reason: 'unknown_member' }, dropped.length);
-    this.warnOnce(session, 'members', `agent ${agentId} sent figures for members not in revision ${session.sentRevision ?? 'none'} it was sent (${dropped.join(', ')}); dropped`);
+    const named = dropped.slice(0, 5).join(', ') + (dropped.length > 5 ? `, … (${dropped.length})` : '');
+    this.warnOnce(session, 'members', `agent ${agentId} sent figures for members not in revision ${session.sentRevision ?? 'none'} it was sent (${named}); dropped`);
   }
 
   private warnOnce(session: AgentSession, kind: string, message: string): void {

@@ -26,8 +26,12 @@ export class StatsService {
    * an agent cannot plant figures for members it was never given. Returns the ids dropped.
    */
   async record(agentId: string, message: StatsMessage, sent: ReadonlyMap<string, string>): Promise<string[]> {
-    const known = message.members.filter((m) => sent.get(m.memberId) === m.balancerId);
-    const dropped = message.members.filter((m) => !known.includes(m)).map((m) => m.memberId);
+    const known: StatsMessage['members'] = [];
+    const dropped: string[] = [];
+    for (const m of message.members) {
+      if (sent.get(m.memberId) === m.balancerId) known.push(m);
+      else dropped.push(m.memberId);
+    }
     const memberIds = known.map((m) => m.memberId);
     await this.prisma.$transaction([
       this.prisma.agentStat.deleteMany({ where: { agentId, memberId: { notIn: memberIds } } }),
