@@ -70,15 +70,16 @@ export class AgentsGateway implements OnApplicationBootstrap, OnModuleDestroy, S
   }
 
   /**
-   * Closes every channel (also those still before hello) with 1001, so agents reconnect to another
-   * replica at once; sockets that do not finish the close within GOING_AWAY_MS are cut.
+   * Refuses new channels (503, from ws once closed) and closes every open one (also those still
+   * before hello) with 1001, so agents reconnect to another replica at once; sockets that do not
+   * finish the close within GOING_AWAY_MS are cut.
    */
   async onModuleDestroy(): Promise<void> {
     this.feed?.unsubscribe();
     this.revoked?.unsubscribe();
     if (this.heartbeat) clearInterval(this.heartbeat);
-    await Promise.all([...this.wss.clients].map((ws) => goAway(ws)));
     this.wss.close();
+    await Promise.all([...this.wss.clients].map((ws) => goAway(ws)));
   }
 
   async onHello(session: AgentSession, hello: Extract<AgentMessage, { type: 'hello' }>): Promise<void> {
