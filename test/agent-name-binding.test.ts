@@ -53,6 +53,21 @@ describe('agent name bound to its token', () => {
     await agentAtRevision(stack.agentAdminUrl, revision);
   });
 
+  it('cuts the close reason to the 123 bytes a close frame carries when the name is long', async () => {
+    const name = `long-${'é'.repeat(97)}`; // 199 characters, 199 + 97 bytes
+    const owner = await openAgentChannel(stack.apiUrl, other.token);
+    owner.hello(name);
+    await owner.next('welcome');
+    const first = (await stack.api<{ token: string }>('POST', '/api/v1/agent-tokens', { name: 'third' })).body.token;
+    const impostor = await openAgentChannel(stack.apiUrl, first);
+    impostor.hello(name);
+    const closed = await impostor.closed;
+    expect(closed.code).toBe(CLOSE_CODES.nameConflict);
+    expect(Buffer.byteLength(closed.reason)).toBeLessThanOrEqual(123);
+    expect(closed.reason).toMatch(/^agent name long-é+\.\.\.$/);
+    owner.ws.close();
+  });
+
   it('lets the other token enrol its own names', async () => {
     const own = await openAgentChannel(stack.apiUrl, other.token);
     own.hello('agent-2');
