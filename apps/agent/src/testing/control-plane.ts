@@ -36,6 +36,8 @@ export class FakeControlPlane {
     this.server.on('tlsClientError', () => (this.tlsFailures += 1));
     this.server.on('upgrade', (req, socket, head) => {
       this.upgrades += 1;
+      // An agent terminating after a refusal resets the socket; without a handler that would be an uncaught ECONNRESET.
+      socket.on('error', () => socket.destroy());
       if (req.url !== '/agents/connect' || req.headers.authorization !== `Bearer ${this.token}`) {
         socket.end('HTTP/1.1 401 Unauthorized\r\ncontent-length: 0\r\nconnection: close\r\n\r\n');
         return;
