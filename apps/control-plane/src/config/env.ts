@@ -47,13 +47,16 @@ export const envSchema = z.object({
   SWITCHBOARD_TLS_CERT_FILE: pemFile.optional(),
   /** Its PEM private key, unencrypted; required with SWITCHBOARD_TLS_CERT_FILE and only with it. */
   SWITCHBOARD_TLS_KEY_FILE: pemFile.optional(),
-}).superRefine(tlsPair, { when: () => true });
+});
 export type Env = z.infer<typeof envSchema>;
+
+/** The schema with the checks across variables (they run even when another variable is bad). */
+const checkedEnv = envSchema.superRefine(tlsPair, { when: () => true });
 
 /** Parses the environment; throws an Error listing every bad variable and why. */
 export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ''));
-  const result = envSchema.safeParse(cleaned);
+  const result = checkedEnv.safeParse(cleaned);
   if (result.success) return result.data;
   const lines = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
   throw new Error(`invalid environment:\n${lines.join('\n')}`);
