@@ -27,8 +27,8 @@ function hexValue(code: number): number {
 /**
  * Step 1 of normalizePath: percent-escapes checked and made canonical (unreserved characters
  * decoded, so `%2e` is a `.`; others kept with upper-case hex, so `%2f` is `%2F`, never decoded),
- * a raw `\` read as `/` (as WHATWG URL and Envoy's normalize_path do, because Windows members
- * do), and refused: an invalid escape, an encoded control character (`%00`–`%1F`, `%7F`: NUL
+ * a raw `\` read as `/` (as WHATWG URL parsers and Envoy's normalize_path do: a Windows member
+ * would read it as a separator), and refused: an invalid escape, an encoded control character (`%00`–`%1F`, `%7F`: NUL
  * truncates paths in C members), a raw control, space or non-ASCII character, and `#`.
  */
 function canonicalEscapes(raw: string): string | { error: string } {
