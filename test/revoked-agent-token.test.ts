@@ -17,7 +17,8 @@ describe('revoking an agent token', () => {
   let revision: number;
 
   beforeAll(async () => {
-    stack = await startStack(); // agent-1, on the first replica, with the token "test-agents"
+    // agent-1, on the first replica, with the token "test-agents"; refused retries after 1 s ± 50 %
+    stack = await startStack({ agentEnv: { SWITCHBOARD_CONTROL_REFUSED_RETRY_MS: '1000' } });
     replicaUrl = await stack.startReplica();
     backend = await startEchoBackend('rv-backend');
     ({ revision } = await createBalancer(stack, 'revoked', [{ url: backend.url, name: backend.name }]));
@@ -64,6 +65,7 @@ describe('revoking an agent token', () => {
     // Within a second of the revoke being committed (measured from its answer; negative is fine).
     expect(closed.at - rawAnsweredAt).toBeLessThan(1000);
     expect(agentAfterAnswer).toBeLessThan(1000);
+    expect(JSON.parse(line)['retryInMs'] as number).toBeGreaterThanOrEqual(500); // the refused delay, not the normal backoff
 
     // Still serving: the open tunnel, a new one, and the same revision.
     expect(await tunnel.roundTrip('after')).toBe('rv-backend: after');
@@ -75,6 +77,9 @@ describe('revoking an agent token', () => {
     expect(await (await fetch(`${stack.agentAdminUrl}/metrics`)).text()).toContain('switchboard_agent_control_connected 0');
 
     for (const baseUrl of [stack.apiUrl, replicaUrl]) await expect(openAgentChannel(baseUrl, secret)).rejects.toThrow('upgrade answered 401');
+    // The agent's own retry, on its refused delay, is refused at the handshake.
+    const retried = await eventually(() => agent.output.slice(logged).find((l) => l.includes('HTTP 401 at the handshake')), 10_000, 'the agent to retry and be refused');
+    expect(JSON.parse(retried)).toMatchObject({ level: 50, status: 401, servingRevision: revision });
     const agents = (await stack.api<{ name: string; online: boolean }[]>('GET', '/api/v1/agents')).body;
     expect(await eventually(async () => (await stack.api<{ name: string; online: boolean }[]>('GET', '/api/v1/agents')).body.every((a) => !a.online), 10_000, 'both agents offline')).toBe(true);
     expect(agents.map((a) => a.name).sort()).toEqual(['agent-1', 'raw-agent']);

@@ -75,9 +75,10 @@ export function freePort(): Promise<number> {
 /**
  * Starts the control plane (against a fresh database on the test Postgres when it answers,
  * else the embedded Postgres in a temp dir), creates an agent token through the API and starts
- * `agents` agents (default 1), plus the dashboard when asked.
+ * `agents` agents (default 1, each with `agentEnv` on top of its own settings), plus the
+ * dashboard when asked.
  */
-export async function startStack(opts: { dashboard?: boolean; agents?: number; tls?: StackTls } = {}): Promise<Stack> {
+export async function startStack(opts: { dashboard?: boolean; agents?: number; tls?: StackTls; agentEnv?: NodeJS.ProcessEnv } = {}): Promise<Stack> {
   const tmp = mkdtempSync(join(tmpdir(), 'switchboard-test-'));
   const database: TestDatabase | null = await createTestDatabase();
   const adminToken = `sb_test_${randomBytes(16).toString('hex')}`;
@@ -126,6 +127,7 @@ export async function startStack(opts: { dashboard?: boolean; agents?: number; t
       SWITCHBOARD_ADMIN_LISTEN: '127.0.0.1:0',
       SWITCHBOARD_CACHE_DIR: spec.cacheDir,
       LOG_LEVEL: 'warn',
+      ...opts.agentEnv,
     });
     procs.push(proc);
     return { proc, url: `http://127.0.0.1:${String(ready.port)}`, adminUrl: `http://127.0.0.1:${String(ready.adminPort)}` };
