@@ -6,7 +6,8 @@ import { createServer } from 'node:net';
 import { createTestDatabase, type TestDatabase } from './database';
 import { startNode, type Proc } from './processes';
 
-const CONTROL_PLANE = 'dist/control-plane/apps/control-plane/src/main.js';
+/** The built control plane's entry point, relative to the repository root. */
+export const CONTROL_PLANE = 'dist/control-plane/apps/control-plane/src/main.js';
 const AGENT = 'dist/agent/apps/agent/src/main.js';
 
 /** An API answer: status, parsed JSON body (or text) and headers. */
