@@ -38,6 +38,8 @@ export interface Stack {
   stopControlPlane(): Promise<void>;
   /** Starts it again on the same port and database. */
   startControlPlane(): Promise<void>;
+  /** The running control plane's output lines so far (stdout and stderr). */
+  controlPlaneOutput(): string[];
   /** Starts one more agent with its own cache directory (or `cacheDir`). */
   startAgent(opts?: { name?: string; cacheDir?: string }): Promise<AgentHandle>;
   /** Stops agent `index` and starts it again with the same name and cache; updates agentUrl for agent 0. */
@@ -58,13 +60,14 @@ export function freePort(): Promise<number> {
 }
 
 /**
- * Starts the control plane (against a fresh database on the test Postgres when it answers,
- * else the embedded Postgres in a temp dir), creates an agent token through the API and starts
- * `agents` agents (default 1), plus the dashboard when asked.
+ * Starts the control plane (against `databaseUrl` when given, else a fresh database on the test
+ * Postgres when it answers, else the embedded Postgres in a temp dir; `controlEnv` added to its
+ * environment), creates an agent token through the API and starts `agents` agents (default 1),
+ * plus the dashboard when asked.
  */
-export async function startStack(opts: { dashboard?: boolean; agents?: number } = {}): Promise<Stack> {
+export async function startStack(opts: { dashboard?: boolean; agents?: number; databaseUrl?: string; controlEnv?: NodeJS.ProcessEnv } = {}): Promise<Stack> {
   const tmp = mkdtempSync(join(tmpdir(), 'switchboard-test-'));
-  const database: TestDatabase | null = await createTestDatabase();
+  const database: TestDatabase | null = opts.databaseUrl ? null : await createTestDatabase();
   const adminToken = `sb_test_${randomBytes(16).toString('hex')}`;
   const controlPort = await freePort();
   const controlEnv: NodeJS.ProcessEnv = {
@@ -73,8 +76,9 @@ export async function startStack(opts: { dashboard?: boolean; agents?: number } 
     SWITCHBOARD_ADMIN_TOKEN: adminToken,
     SWITCHBOARD_DATA_DIR: join(tmp, 'data'),
     SWITCHBOARD_EMBEDDED_PG_PORT: String(await freePort()),
-    DATABASE_URL: database?.url ?? '',
+    DATABASE_URL: opts.databaseUrl ?? database?.url ?? '',
     LOG_LEVEL: 'warn',
+    ...opts.controlEnv,
   };
   const apiUrl = `http://127.0.0.1:${controlPort}`;
   let controlPlane: Proc | null = (await startNode('control-plane', [CONTROL_PLANE], controlEnv, { timeoutMs: 120_000 })).proc;
@@ -127,6 +131,7 @@ export async function startStack(opts: { dashboard?: boolean; agents?: number } 
     startControlPlane: async () => {
       controlPlane = (await startNode('control-plane', [CONTROL_PLANE], controlEnv, { timeoutMs: 120_000 })).proc;
     },
+    controlPlaneOutput: () => controlPlane?.output ?? [],
     startAgent: async (agentOpts = {}) => {
       const spec = { name: agentOpts.name ?? `agent-${agentSpecs.length + 1}`, cacheDir: agentOpts.cacheDir ?? join(tmp, `cache-${agentSpecs.length + 1}`) };
       agentSpecs.push(spec);
