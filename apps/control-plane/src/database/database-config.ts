@@ -14,9 +14,9 @@ export interface DatabaseConfig {
   url: string;
   /** Opening a connection, or waiting for a free one in the pool (pg `connectionTimeoutMillis`); also Prisma's interactive-transaction `maxWait`. */
   connectTimeoutMs: number;
-  /** Postgres `statement_timeout` of every session; the client gives up 1 s later (pg `query_timeout`) should the server not answer at all. */
+  /** Postgres `statement_timeout` of every session; the client gives up 1 s later (pg `query_timeout`) should the server not answer at all. 0 = neither is set (both are startup parameters, which PgBouncer refuses unless told to ignore them). */
   statementTimeoutMs: number;
-  /** Postgres `idle_in_transaction_session_timeout`: a session idle inside a transaction this long is ended by the server, freeing its locks. */
+  /** Postgres `idle_in_transaction_session_timeout`: a session idle inside a transaction this long is ended by the server, freeing its locks. 0 = not set. */
   idleInTransactionTimeoutMs: number;
   /** Prisma's interactive-transaction `timeout`: a transaction still open after this long is rolled back. */
   transactionTimeoutMs: number;
@@ -41,9 +41,8 @@ export function pgOptions(config: DatabaseConfig): PoolConfig {
   return {
     connectionString: config.url,
     connectionTimeoutMillis: config.connectTimeoutMs,
-    statement_timeout: config.statementTimeoutMs,
-    query_timeout: config.statementTimeoutMs + CLIENT_QUERY_MARGIN_MS,
-    idle_in_transaction_session_timeout: config.idleInTransactionTimeoutMs,
+    ...(config.statementTimeoutMs > 0 ? { statement_timeout: config.statementTimeoutMs, query_timeout: config.statementTimeoutMs + CLIENT_QUERY_MARGIN_MS } : {}),
+    ...(config.idleInTransactionTimeoutMs > 0 ? { idle_in_transaction_session_timeout: config.idleInTransactionTimeoutMs } : {}),
     keepAlive: true,
     keepAliveInitialDelayMillis: 10_000,
   };
