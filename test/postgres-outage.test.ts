@@ -145,6 +145,11 @@ describe('Postgres outage', () => {
     const http = await fetch(`${stack.agentUrl}/outage/plain`);
     expect(http.status).toBe(200);
     expect(await http.text()).toBe('pg-outage GET /outage/plain');
+
+    // A real agent starting now is answered 503 and retries on its normal backoff (not the slow "refused" one).
+    const late = await stack.startAgent({ name: 'late' });
+    await eventually(() => late.proc.output.some((line) => line.includes('control plane unavailable')), 30_000, 'the late agent to log the 503');
+    expect(late.proc.output.filter((line) => line.includes('control plane refused this agent'))).toEqual([]);
     console.log(`Postgres was stopped for ${Date.now() - stoppedAt} ms`);
 
     postgres = await startEmbeddedPostgres(pgOptions);
@@ -164,7 +169,9 @@ describe('Postgres outage', () => {
     const config = (await (await fetch(`${stack.agentAdminUrl}/config`)).json()) as { revision: number; config: { balancers: { members: { weight: number }[] }[] } };
     expect(config.revision).toBe(revision);
     expect(config.config.balancers[0].members[0].weight).toBe(9);
-    console.log(`write after recovery reached the agent's /config in ${reachedMs} ms`);
+    const lateMs = await agentAtRevision(late.adminUrl, revision, 30_000);
+    expect(late.proc.output.filter((line) => line.includes('control plane refused this agent'))).toEqual([]);
+    console.log(`write after recovery reached the connected agent's /config in ${reachedMs} ms, the agent started during the outage in ${lateMs} ms`);
     expect(await tunnel.roundTrip('after')).toBe('pg-outage: after');
   });
 
