@@ -1,4 +1,5 @@
 import { isIPv4, isIPv6 } from 'node:net';
+import { plainAddress } from './trusted-proxies';
 
 /**
  * A complete PROXY protocol header: its length in bytes (the connection's own bytes start
@@ -53,15 +54,16 @@ function parseV1(bytes: Buffer): ProxyHeaderResult {
   if (lf === -1) return bytes.length >= V1_MAX_BYTES ? { error: `v1 header longer than ${V1_MAX_BYTES} bytes` } : 'incomplete';
   if (lf + 1 > V1_MAX_BYTES) return { error: `v1 header longer than ${V1_MAX_BYTES} bytes` };
   if (bytes[lf - 1] !== CR) return { error: 'v1 header not ended by CRLF' };
-  const fields = bytes.toString('latin1', V1_PREFIX.length, lf - 1).split(' ');
+  const line = bytes.toString('latin1', V1_PREFIX.length, lf - 1);
+  const fields = line.split(' ');
   const length = lf + 1;
   if (fields[0] === 'UNKNOWN') return { length, source: null };
   const isFamily = fields[0] === 'TCP4' ? isIPv4 : fields[0] === 'TCP6' ? isIPv6 : undefined;
   if (!isFamily) return { error: `v1 protocol ${JSON.stringify(fields[0])} is not TCP4, TCP6 or UNKNOWN` };
   const [, source, destination, sourcePort, destinationPort] = fields;
-  if (fields.length !== 5 || !isFamily(source!) || !isFamily(destination!)) return { error: `v1 header needs two ${fields[0]} addresses and two ports` };
+  if (fields.length !== 5 || !isFamily(source!) || !isFamily(destination!) || line.includes('%')) return { error: `v1 header needs two ${fields[0]} addresses and two ports` };
   if (!validPort(sourcePort!) || !validPort(destinationPort!)) return { error: 'v1 port is not an integer from 0 to 65535' };
-  return { length, source: source! };
+  return { length, source: isFamily === isIPv4 ? source! : canonicalIpv6(source!) };
 }
 
 function validPort(text: string): boolean {
@@ -92,11 +94,20 @@ function parseV2(bytes: Buffer): ProxyHeaderResult {
   return { error: `v2 family/protocol 0x${family.toString(16).padStart(2, '0')} is not UNSPEC, TCP over IPv4 or TCP over IPv6` };
 }
 
-/** 16 bytes as Node shows an IPv6 peer (compressed, lower case), an IPv4-mapped one as IPv4. */
+/** 16 bytes as Node shows an IPv6 peer (see canonicalIpv6). */
 function ipv6Text(address: Buffer): string {
   if (address.readUInt32BE(0) === 0 && address.readUInt32BE(4) === 0 && address.readUInt32BE(8) === 0xffff) return address.subarray(12).join('.');
   const groups: string[] = [];
   for (let i = 0; i < 16; i += 2) groups.push(address.readUInt16BE(i).toString(16));
-  // The WHATWG URL parser writes the RFC 5952 form (longest run of zero groups as `::`).
-  return new URL(`http://[${groups.join(':')}]`).hostname.slice(1, -1);
+  return canonicalIpv6(groups.join(':'));
+}
+
+/**
+ * An IPv6 address as Node shows a peer, so one client has one hash key whichever way a header
+ * wrote it: RFC 5952 (lower case, the longest run of zero groups as `::`, as the WHATWG URL
+ * parser writes it), an IPv4-mapped one as IPv4.
+ */
+function canonicalIpv6(address: string): string {
+  const mapped = plainAddress(address.toLowerCase());
+  return mapped.includes(':') ? new URL(`http://[${address}]`).hostname.slice(1, -1) : mapped;
 }
