@@ -161,6 +161,36 @@ describe('PROXY protocol (SWITCHBOARD_PROXY_PROTOCOL=1)', () => {
     });
   });
 
+  it('lbmethod hash by client address hashes the carried address: one member per address, spread over addresses', async () => {
+    const recorders = await Promise.all([0, 1, 2, 3].map(() => new RecordingMember().start()));
+    recorder = recorders[0]!;
+    await stack.start({ env: { SWITCHBOARD_PROXY_PROTOCOL: '1' } });
+    await stack.serve(singleBalancer(recorders.map((r, i) => member(`m${i + 1}`, r.url())), { lbMethod: 'hash' }));
+    const memberFor = async (address: string): Promise<number> => {
+      const counts = recorders.map((r) => r.requests.length);
+      const client = await send([proxyV1(address) + get('/pp', 'X-Forwarded-For: 6.6.6.6\r\n')]);
+      client.socket.destroy();
+      return recorders.findIndex((r, i) => r.requests.length > counts[i]!);
+    };
+    const addresses = Array.from({ length: 16 }, (_, i) => `198.51.100.${i + 1}`);
+    const first = new Map<string, number>();
+    for (const address of addresses) first.set(address, await memberFor(address));
+    for (const address of addresses.slice(0, 4)) expect(await memberFor(address)).toBe(first.get(address));
+    expect(new Set(first.values()).size).toBeGreaterThan(1);
+    await Promise.all(recorders.slice(1).map((r) => r.close()));
+  });
+
+  it('shutdown closes connections still waiting for their header at once (not after SWITCHBOARD_REQUEST_HEADER_MS)', async () => {
+    await serve();
+    const client = await RawPeer.connect(stack.agent.port);
+    client.write(proxyV1('203.0.113.7').slice(0, 10));
+    const started = Date.now();
+    await stack.agent.stop();
+    await client.whenClosed();
+    expect(Date.now() - started).toBeLessThan(5_000); // the header limit is 10 s
+    expect(client.text).toBe('');
+  });
+
   describe('no valid header', () => {
     it.each([
       ['no header at all (plain HTTP)', [get('/pp')]],
