@@ -77,7 +77,7 @@ export class Agent {
     this.cache = new SnapshotCache(settings.cacheDir);
     this.health = new HealthChecks(this.logger, settings.workers > 1 ? (member) => this.publishHealth(member) : undefined);
     const limits = { requestHeaderMs: settings.requestHeaderMs, maxHeaderBytes: settings.maxHeaderBytes };
-    this.proxy = settings.workers > 1 ? new WorkerPool(settings.workers, this.counters, this.logger) : new ProxyServer(this.state, this.logger, limits, settings.tls);
+    this.proxy = settings.workers > 1 ? new WorkerPool(settings.workers, this.counters, this.logger) : new ProxyServer(this.state, this.logger, limits, settings.tls, settings.clients);
     this.control = new ControlClient(
       {
         url: settings.controlUrl,

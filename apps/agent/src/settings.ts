@@ -4,6 +4,8 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { describeIssues } from '@switchboard/protocol';
 import { isLoopbackHost } from './loopback';
+import type { ClientAddressing } from './proxy/client-address';
+import { parseTrustedProxies } from './proxy/trusted-proxies';
 import { caBundleProblem, certificateProblem, keyMismatch, privateKeyProblem } from './tls/pem-files';
 import type { PemFile } from './tls/pem-files';
 
@@ -71,6 +73,17 @@ const workerCount = z.string().transform((text, ctx) => {
   ctx.addIssue({ code: 'custom', message: 'must be auto or an integer from 1 to 64' });
   return z.NEVER;
 });
+
+/** SWITCHBOARD_TRUSTED_PROXIES: comma-separated CIDRs, canonical (`10.0.0.0/8`, a bare address as /32 or /128). */
+const trustedProxies = z.string().transform((text, ctx) => {
+  const parsed = parseTrustedProxies(text);
+  if (Array.isArray(parsed)) return parsed;
+  ctx.addIssue({ code: 'custom', message: parsed.error });
+  return z.NEVER;
+});
+
+/** A switch: `1` on, `0` off. */
+const flag = z.enum(['0', '1'], { error: 'must be 0 or 1' }).transform((text) => text === '1');
 
 /** A PEM file setting: a path (relative to the working directory), read at once and checked with `problem`. */
 const pemFile = (problem: (pem: Buffer) => string | undefined) =>
@@ -193,6 +206,8 @@ const environment = z.object({
   SWITCHBOARD_TLS_CERT_FILE: certificateFile.optional(),
   SWITCHBOARD_TLS_KEY_FILE: privateKeyFile.optional(),
   SWITCHBOARD_UPSTREAM_CA_FILE: pemFile(caBundleProblem).optional(),
+  SWITCHBOARD_TRUSTED_PROXIES: trustedProxies.optional(),
+  SWITCHBOARD_PROXY_PROTOCOL: flag.prefault('0'),
   SWITCHBOARD_CONTROL_CA_FILE: pemFile(caBundleProblem).optional(),
   SWITCHBOARD_ALLOW_INSECURE_CONTROL: z.enum(['0', '1'], 'must be 0 or 1').optional(),
   SWITCHBOARD_ADMIN_TOKEN_FILE: adminTokenFile.optional(),
@@ -244,6 +259,8 @@ export interface AgentSettings {
   readonly tls: TlsListenerSettings | null;
   /** CA bundle trusted for https/wss members besides Node's bundled CAs (SWITCHBOARD_UPSTREAM_CA_FILE), or null. */
   readonly upstreamCa: PemFile | null;
+  /** Peers whose forwarding headers are believed (SWITCHBOARD_TRUSTED_PROXIES, default none), and whether both proxy listeners read a PROXY header first (SWITCHBOARD_PROXY_PROTOCOL, default off). */
+  readonly clients: ClientAddressing;
   /** CA bundle trusted for a wss/https control URL besides Node's bundled CAs (SWITCHBOARD_CONTROL_CA_FILE), or null. */
   readonly controlCa: PemFile | null;
 }
@@ -282,6 +299,7 @@ export function loadSettings(env: NodeJS.ProcessEnv): AgentSettings {
 
     tls: tlsListener(vars),
     upstreamCa: vars.SWITCHBOARD_UPSTREAM_CA_FILE ?? null,
+    clients: { trustedProxies: vars.SWITCHBOARD_TRUSTED_PROXIES ?? [], proxyProtocol: vars.SWITCHBOARD_PROXY_PROTOCOL },
     controlCa: vars.SWITCHBOARD_CONTROL_CA_FILE ?? null,
   };
 }
