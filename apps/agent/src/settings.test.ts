@@ -13,6 +13,7 @@ describe('loadSettings', () => {
       name: hostname(),
       listen: { host: undefined, port: 8080 },
       adminListen: { host: '127.0.0.1', port: 9901 },
+      adminToken: null,
       cacheDir: resolve('.switchboard/agent-cache'),
       statsIntervalMs: 1000,
       requestHeaderMs: 10_000,
@@ -21,6 +22,8 @@ describe('loadSettings', () => {
       workers: 1,
       tls: null,
       upstreamCa: null,
+      clients: { trustedProxies: [], proxyProtocol: false },
+      controlCa: null,
     });
   });
 
@@ -73,6 +76,35 @@ describe('loadSettings', () => {
     expect(load).toThrow(/SWITCHBOARD_REQUEST_HEADER_MS/);
     expect(load).toThrow(/SWITCHBOARD_MAX_HEADER_BYTES/);
     expect(() => loadSettings({ ...base, SWITCHBOARD_MAX_HEADER_BYTES: '2000000' })).toThrow(/SWITCHBOARD_MAX_HEADER_BYTES/);
+  });
+});
+
+describe('SWITCHBOARD_TRUSTED_PROXIES and SWITCHBOARD_PROXY_PROTOCOL', () => {
+  it('reads CIDRs (IPv4, IPv6, bare addresses as /32 and /128, IPv4-mapped as IPv4) and the PROXY protocol switch', () => {
+    const settings = loadSettings({ ...base, SWITCHBOARD_TRUSTED_PROXIES: ' 10.0.0.0/8, 192.0.2.7 ,2001:db8::/32,::1, ::ffff:172.16.0.0/108', SWITCHBOARD_PROXY_PROTOCOL: '1' });
+    expect(settings.clients).toEqual({ trustedProxies: ['10.0.0.0/8', '192.0.2.7/32', '2001:db8::/32', '::1/128', '172.16.0.0/12'], proxyProtocol: true });
+    expect(loadSettings({ ...base, SWITCHBOARD_PROXY_PROTOCOL: '0' }).clients.proxyProtocol).toBe(false);
+  });
+
+  it.each([
+    ['10.0.0.0/33', 'entry "10.0.0.0/33" has a prefix length that is not an integer from 0 to 32'],
+    ['10.0.0.0/8, 2001:db8::/129', 'entry "2001:db8::/129" has a prefix length that is not an integer from 0 to 128'],
+    ['10.0.0.0/+8', 'entry "10.0.0.0/+8" has a prefix length'],
+    ['10.0.0.0/', 'entry "10.0.0.0/" has a prefix length'],
+    ['proxy.example.com', 'entry "proxy.example.com" is not an IPv4 or IPv6 address'],
+    ['10.0.0.256', 'entry "10.0.0.256" is not an IPv4 or IPv6 address'],
+    ['fe80::1%eth0', 'entry "fe80::1%eth0" is not an IPv4 or IPv6 address'],
+    ['::ffff:10.0.0.0/64', 'entry "::ffff:10.0.0.0/64" is an IPv4-mapped IPv6 range shorter than /96'],
+    ['10.0.0.1,,10.0.0.2', 'has an empty entry'],
+    ['10.0.0.1,', 'has an empty entry'],
+  ])('refuses %s naming the entry', (value, message) => {
+    const load = () => loadSettings({ ...base, SWITCHBOARD_TRUSTED_PROXIES: value });
+    expect(load).toThrow(SettingsError);
+    expect(load).toThrow(`SWITCHBOARD_TRUSTED_PROXIES: ${message}`);
+  });
+
+  it('refuses a PROXY protocol switch other than 0 or 1', () => {
+    expect(() => loadSettings({ ...base, SWITCHBOARD_PROXY_PROTOCOL: 'yes' })).toThrow('SWITCHBOARD_PROXY_PROTOCOL: must be 0 or 1');
   });
 });
 

@@ -20,7 +20,7 @@ import { SYNC_INTERVAL_MS } from './messages';
 export async function runWorker(settings: AgentSettings, logger: Logger): Promise<void> {
   const counters = new CounterRegistry();
   const state = new ConfigState(counters, { upstreamTrust: createUpstreamTrust(settings.upstreamCa?.pem ?? null) });
-  const proxy = new ProxyServer(state, logger, { requestHeaderMs: settings.requestHeaderMs, maxHeaderBytes: settings.maxHeaderBytes }, settings.tls);
+  const proxy = new ProxyServer(state, logger, { requestHeaderMs: settings.requestHeaderMs, maxHeaderBytes: settings.maxHeaderBytes }, settings.tls, settings.clients);
   // Drains and rebalances close this worker's own tunnels; each takes its share of the agent's pace.
   const closes = new TunnelCloses(state, logger, 1 / settings.workers);
   const reported = new Map<string, MemberReport>();

@@ -41,8 +41,8 @@ class HttpExchange {
     private readonly reversePrefix: string | null,
     private readonly ctx: ProxyContext,
   ) {
-    this.headers = upstreamRequestHeaders(req, forwardingHeaders(req));
-    this.key = hashKeyOf(balancer, req);
+    this.headers = upstreamRequestHeaders(req, forwardingHeaders(req, ctx.addresses));
+    this.key = hashKeyOf(balancer, req, ctx.addresses);
     this.stickyToken = stickyToken(balancer, req);
     this.sticky = stickyMember(balancer, this.stickyToken);
     res.once('close', () => this.onClientClose());

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { ConfigState } from '../config/config-state';
 import type { RuntimeMember } from '../config/runtime';
 import { isCertificateError } from '../tls/upstream-tls';
+import type { ClientAddresses } from './client-address';
 
 /** Connection pools to members, one per scheme. */
 export interface UpstreamAgents {
@@ -48,6 +49,8 @@ export interface ProxyContext {
   /** Client sockets of upgrades being tunnelled (pending or open), for shutdown. */
   readonly tunnels: Set<Duplex>;
   readonly logger: Logger;
+  /** Who a request's client is (SWITCHBOARD_TRUSTED_PROXIES, SWITCHBOARD_PROXY_PROTOCOL). */
+  readonly addresses: ClientAddresses;
 }
 
 /**

@@ -9,11 +9,14 @@ import type { Logger } from 'pino';
 import type { ConfigState } from '../config/config-state';
 import { closeServer, listen } from '../listen';
 import type { ListenAddress, ServerCredentials } from '../settings';
+import { ClientAddresses, DIRECT_CLIENTS } from './client-address';
+import type { ClientAddressing } from './client-address';
 import { proxyForeignUpgrade } from './foreign-upgrade';
 import { CLOSE_GOING_AWAY } from './frames';
 import { proxyHttp } from './http-exchange';
 import { errorCode, UpstreamPools } from './proxy-context';
 import type { ProxyContext } from './proxy-context';
+import { ProxyProtocolAcceptor } from './proxy-protocol-listener';
 import { isWebSocketUpgrade } from './resolve';
 import { proxyUpgrade } from './tunnel';
 
@@ -34,14 +37,18 @@ function secureContextOptions(credentials: ServerCredentials): { cert: Buffer; k
  * The client-facing listeners: plain HTTP requests (proxyHttp) and upgrades (proxyUpgrade) on
  * one node:http server, and the same on a node:https one (TLS termination) when credentials are
  * given. Both share the configuration, pools and limits; only the forwarded protocol (`https`) differs.
+ * `addressing` says who the client is (trusted proxies; with the PROXY protocol, both listeners
+ * read a PROXY header first: ProxyProtocolAcceptor).
  */
 export class ProxyServer {
   private readonly server: Server;
   private readonly tlsServer: HttpsServer | undefined;
   private readonly ctx: ProxyContext;
+  /** PROXY header readers of the listeners (none unless SWITCHBOARD_PROXY_PROTOCOL is on). */
+  private readonly acceptors: ProxyProtocolAcceptor[] = [];
 
-  constructor(state: ConfigState, logger: Logger, limits: ListenerLimits, credentials: ServerCredentials | null = null) {
-    this.ctx = { state, pools: new UpstreamPools(), tunnels: new Set(), logger };
+  constructor(state: ConfigState, logger: Logger, limits: ListenerLimits, credentials: ServerCredentials | null = null, addressing: ClientAddressing = DIRECT_CLIENTS) {
+    this.ctx = { state, pools: new UpstreamPools(), tunnels: new Set(), logger, addresses: new ClientAddresses(addressing) };
     const options: ServerOptions = {
       maxHeaderSize: limits.maxHeaderBytes,
       // Only the head is bounded: a request body (an upload) may stream for as long as it takes.
@@ -51,11 +58,13 @@ export class ProxyServer {
       connectionsCheckingInterval: Math.min(1_000, Math.max(10, Math.floor(limits.requestHeaderMs / 10))),
     };
     this.server = this.serve(createServer(options));
+    if (addressing.proxyProtocol) this.acceptors.push(new ProxyProtocolAcceptor(this.server, limits.requestHeaderMs, false));
     if (!credentials) return;
     // A handshake gets as long as a request head (Node's default is 120 s: a slowloris before the head).
     const tlsOptions = { ...options, ...secureContextOptions(credentials), ALPNProtocols: ['http/1.1'], handshakeTimeout: limits.requestHeaderMs };
     this.tlsServer = this.serve(createHttpsServer(tlsOptions));
     this.tlsServer.on('tlsClientError', (error) => logger.debug({ code: errorCode(error) }, 'TLS handshake with a client failed'));
+    if (addressing.proxyProtocol) this.acceptors.push(new ProxyProtocolAcceptor(this.tlsServer, limits.requestHeaderMs, true));
   }
 
   /** Starts listening; resolves with the bound address. Rejects with the listen error. */
@@ -83,6 +92,7 @@ export class ProxyServer {
     const servers = this.tlsServer ? [this.server, this.tlsServer] : [this.server];
     const closed = Promise.all(servers.map((server) => closeServer(server)));
     for (const server of servers) server.closeIdleConnections();
+    for (const acceptor of this.acceptors) acceptor.destroyPending();
     this.goAway();
     await Promise.race([closed, sleep(graceMs, undefined, { ref: false })]);
     for (const server of servers) server.closeAllConnections();

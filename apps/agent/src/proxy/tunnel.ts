@@ -70,7 +70,7 @@ class Tunnel implements ClosableTunnel {
     private readonly path: string,
     private readonly ctx: ProxyContext,
   ) {
-    this.key = hashKeyOf(balancer, req!);
+    this.key = hashKeyOf(balancer, req!, ctx.addresses);
     this.sticky = stickyMember(balancer, stickyToken(balancer, req!));
     ctx.tunnels.add(client);
     client.once('close', () => this.close());
@@ -124,7 +124,7 @@ class Tunnel implements ClosableTunnel {
     counters.openTunnels += 1;
     const req = this.req!;
     this.req = undefined;
-    const requestHead = upgradeRequestHead(req, member.target.basePath + this.path, forwardingHeaders(req), member.hostHeader);
+    const requestHead = upgradeRequestHead(req, member.target.basePath + this.path, forwardingHeaders(req, this.ctx.addresses), member.hostHeader);
     counters.bytesIn += requestHead.length;
     upstream.write(requestHead);
     const frames = new FrameTracker(true, (switched) => (switched ? this.switched(upstream, counters) : this.refused(upstream)));
