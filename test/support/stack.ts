@@ -7,7 +7,8 @@ import { Agent as Dispatcher } from 'undici';
 import { createTestDatabase, type TestDatabase } from './database';
 import { startNode, type Proc } from './processes';
 
-const CONTROL_PLANE = 'dist/control-plane/apps/control-plane/src/main.js';
+/** The built control plane's entry point, relative to the repository root. */
+export const CONTROL_PLANE = 'dist/control-plane/apps/control-plane/src/main.js';
 const AGENT = 'dist/agent/apps/agent/src/main.js';
 
 /** An API answer: status, parsed JSON body (or text) and headers. */
@@ -49,6 +50,8 @@ export interface Stack {
   stopControlPlane(): Promise<void>;
   /** Starts it again on the same port and database. */
   startControlPlane(): Promise<void>;
+  /** The running control plane's output lines so far (stdout and stderr). */
+  controlPlaneOutput(): string[];
   /** Starts one more agent with its own cache directory (or `cacheDir`). */
   startAgent(opts?: { name?: string; cacheDir?: string }): Promise<AgentHandle>;
   /** Stops agent `index` and starts it again with the same name and cache; updates agentUrl for agent 0. */
@@ -69,13 +72,14 @@ export function freePort(): Promise<number> {
 }
 
 /**
- * Starts the control plane (against a fresh database on the test Postgres when it answers,
- * else the embedded Postgres in a temp dir), creates an agent token through the API and starts
- * `agents` agents (default 1), plus the dashboard when asked.
+ * Starts the control plane (against `databaseUrl` when given, else a fresh database on the test
+ * Postgres when it answers, else the embedded Postgres in a temp dir; `controlEnv` added to its
+ * environment), creates an agent token through the API and starts `agents` agents (default 1),
+ * plus the dashboard when asked.
  */
-export async function startStack(opts: { dashboard?: boolean; agents?: number; tls?: StackTls } = {}): Promise<Stack> {
+export async function startStack(opts: { dashboard?: boolean; agents?: number; tls?: StackTls; databaseUrl?: string; controlEnv?: NodeJS.ProcessEnv } = {}): Promise<Stack> {
   const tmp = mkdtempSync(join(tmpdir(), 'switchboard-test-'));
-  const database: TestDatabase | null = await createTestDatabase();
+  const database: TestDatabase | null = opts.databaseUrl ? null : await createTestDatabase();
   const adminToken = `sb_test_${randomBytes(16).toString('hex')}`;
   const controlPort = await freePort();
   const controlEnv: NodeJS.ProcessEnv = {
@@ -84,9 +88,10 @@ export async function startStack(opts: { dashboard?: boolean; agents?: number; t
     SWITCHBOARD_ADMIN_TOKEN: adminToken,
     SWITCHBOARD_DATA_DIR: join(tmp, 'data'),
     SWITCHBOARD_EMBEDDED_PG_PORT: String(await freePort()),
-    DATABASE_URL: database?.url ?? '',
+    DATABASE_URL: opts.databaseUrl ?? database?.url ?? '',
     LOG_LEVEL: 'warn',
     ...(opts.tls ? { SWITCHBOARD_TLS_CERT_FILE: opts.tls.certFile, SWITCHBOARD_TLS_KEY_FILE: opts.tls.keyFile } : {}),
+    ...opts.controlEnv,
   };
   const apiUrl = `${opts.tls ? 'https' : 'http'}://127.0.0.1:${controlPort}`;
   const dispatcher = opts.tls ? new Dispatcher({ connect: { ca: readFileSync(opts.tls.caFile) } }) : undefined;
@@ -142,6 +147,7 @@ export async function startStack(opts: { dashboard?: boolean; agents?: number; t
     startControlPlane: async () => {
       controlPlane = (await startNode('control-plane', [CONTROL_PLANE], controlEnv, { timeoutMs: 120_000 })).proc;
     },
+    controlPlaneOutput: () => controlPlane?.output ?? [],
     startAgent: async (agentOpts = {}) => {
       const spec = { name: agentOpts.name ?? `agent-${agentSpecs.length + 1}`, cacheDir: agentOpts.cacheDir ?? join(tmp, `cache-${agentSpecs.length + 1}`) };
       agentSpecs.push(spec);

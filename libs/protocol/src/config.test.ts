@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { agentMessage, describeIssues, hashConfig, snapshotConfig, type SnapshotConfig } from './index';
+import { agentMessage, describeIssues, hashConfig, memberUrl, snapshotConfig, type SnapshotConfig } from './index';
 
 const config = (): SnapshotConfig => ({
   balancers: [
@@ -45,6 +45,35 @@ describe('snapshotConfig', () => {
     Object.assign(bad.balancers[0].members[0], { url: 'ftp://x', weight: 0, state: 'sleeping' });
     const paths = snapshotConfig.safeParse(bad).error!.issues.map((i) => i.path.join('.'));
     expect(paths).toEqual(['balancers.0.members.0.url', 'balancers.0.members.0.weight', 'balancers.0.members.0.state']);
+  });
+});
+
+describe('memberUrl', () => {
+  const withCredentials = [
+    'http://user:pass@10.0.0.1:8000',
+    'http://user@10.0.0.1',
+    'ws://:secret@10.0.0.1:9000/chat',
+    'wss://user:@backend.example',
+    'https://%75ser:p%40ss@backend.example',
+    'http://@10.0.0.1',
+    'http:\\\\user:pass@10.0.0.1',
+    'HTTP://User:Pass@10.0.0.1/base',
+  ];
+
+  it.each(withCredentials)('refuses %s, naming the credentials as the cause', (url) => {
+    const result = memberUrl.safeParse(url);
+    expect(result.success).toBe(false);
+    expect(result.error!.issues.map((i) => i.message)).toEqual([expect.stringMatching(/^must not contain credentials/)]);
+  });
+
+  it('accepts URLs without userinfo, also with an @ in the path', () => {
+    for (const url of ['http://10.0.0.1:8000', 'wss://backend.example/chat', 'http://[::1]:9000/users/@me']) expect(memberUrl.safeParse(url).success, url).toBe(true);
+  });
+
+  it('names the agent-side snapshot field too', () => {
+    const bad = config();
+    bad.balancers[0].members[0].url = 'http://admin:hunter2@10.0.0.1';
+    expect(describeIssues(snapshotConfig.safeParse(bad).error!)).toMatch(/^balancers\.0\.members\.0\.url: must not contain credentials/);
   });
 });
 

@@ -30,18 +30,38 @@ export type LbMethod = z.infer<typeof lbMethod>;
 export const memberState = z.enum(['active', 'draining', 'disabled', 'standby']);
 export type MemberState = z.infer<typeof memberState>;
 
-/** A backend URL: `http`, `https`, `ws` or `wss`, with a host and no query or fragment. */
+/**
+ * A backend URL: `http`, `https`, `ws` or `wss`, with a host, no query or fragment, and no
+ * userinfo (`user:pass@`, `user@`, an empty `@`, percent-encoded or not): member URLs are shown
+ * to viewers and in every agent's `/config`, so credentials in them would leak (issue 7).
+ * The authority is read from the raw text as well as from the parsed URL, because WHATWG URL
+ * parsing drops an empty userinfo (`http://@host` becomes `http://host/`).
+ */
 export const memberUrl = z
   .string()
   .max(2048)
-  .refine((value) => {
-    try {
-      const url = new URL(value);
-      return ['http:', 'https:', 'ws:', 'wss:'].includes(url.protocol) && url.hostname !== '' && url.search === '' && url.hash === '';
-    } catch {
-      return false;
-    }
-  }, 'must be an absolute http, https, ws or wss URL with a host and no query or fragment');
+  .superRefine((value, ctx) => {
+    const problem = memberUrlProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
+/** Why `value` is not a valid member URL, or null when it is one. */
+function memberUrlProblem(value: string): string | null {
+  const url = URL.canParse(value) ? new URL(value) : null;
+  if (!url || !['http:', 'https:', 'ws:', 'wss:'].includes(url.protocol) || url.hostname === '' || url.search !== '' || url.hash !== '') {
+    return 'must be an absolute http, https, ws or wss URL with a host and no query or fragment';
+  }
+  if (url.username !== '' || url.password !== '' || rawAuthority(value).includes('@')) {
+    return 'must not contain credentials (user:password@): member URLs are shown to viewers and in the agents\' /config';
+  }
+  return null;
+}
+
+/** The authority of an absolute URL as written: after `scheme:` and its slashes (or backslashes), up to the path, query or fragment. */
+function rawAuthority(value: string): string {
+  const rest = value.trim().replace(/^[a-z][a-z0-9+.-]*:[/\\]*/i, '');
+  return rest.split(/[/\\?#]/, 1)[0];
+}
 
 /** Per-balancer timeouts in milliseconds. */
 export const timeouts = z.object({

@@ -50,7 +50,9 @@ type Ending = 'failed' | 'refused' | 'welcomed';
  * The agent's end of the control channel (DESIGN.md, "Control channel"): dials out, sends
  * hello, answers every snapshot with ack or nack (in order of arrival), sends stats and pings
  * periodically, and reconnects forever with jittered exponential backoff — slowly when the
- * control plane refuses the token (HTTP 401 / close 4401) or the protocol (close 4426).
+ * control plane refuses the token (HTTP 401 / close 4401) or the protocol (close 4426); an
+ * HTTP 503 (the control plane cannot check the token, its database being down) is an ordinary
+ * failure, retried on the normal backoff.
  * Messages that are not JSON or fail their schema are logged and counted, never fatal.
  */
 export class ControlClient {
@@ -174,6 +176,7 @@ export class ControlClient {
     const delay = this.nextDelay(ending);
     const log = { ...detail, url: this.options.url, retryInMs: delay };
     if (ending === 'refused') this.options.logger.error(log, 'control plane refused this agent (check SWITCHBOARD_AGENT_TOKEN and the agent version)');
+    else if ('status' in detail && detail.status === 503) this.options.logger.warn(log, 'control plane unavailable (503, e.g. its database is down); retrying on the normal backoff');
     else this.options.logger.warn(log, 'control channel closed');
     this.reconnectTimer = setTimeout(() => this.connect(), delay);
   }
