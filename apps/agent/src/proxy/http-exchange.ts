@@ -11,7 +11,7 @@ import { resolveRequest, unavailableReason } from './resolve';
 import { applyFraming, requestFraming } from './request-framing';
 import type { RequestFraming } from './request-framing';
 import { reverseResponseHeaders } from './reverse-headers';
-import { sendText } from './responses';
+import { isClosing, sendText, sendTextAndClose } from './responses';
 import { StallTimer } from './stall-timer';
 import type { StallSide } from './stall-timer';
 import { whenConnected } from './upstream-connect';
@@ -171,13 +171,12 @@ class HttpExchange {
     this.upstream = undefined;
     upstream.destroy();
     this.release();
-    this.res.setHeader('connection', 'close');
     if (side === 'client') {
-      sendText(this.res, 408, `request body idle for ${limitMs} ms (SWITCHBOARD_REQUEST_BODY_IDLE_MS)`);
+      sendTextAndClose(this.res, 408, `request body idle for ${limitMs} ms (SWITCHBOARD_REQUEST_BODY_IDLE_MS)`);
       return;
     }
     noteFailure(this.ctx, member, new ResponseTimeoutError(limitMs), 'response');
-    sendText(this.res, 504, `member ${member.id} of balancer ${this.balancer.name} sent no response head within ${limitMs} ms (timeouts.responseHeaderMs)`);
+    sendTextAndClose(this.res, 504, `member ${member.id} of balancer ${this.balancer.name} sent no response head within ${limitMs} ms (timeouts.responseHeaderMs)`);
   }
 
   /** The response finished or the client left: drop an unfinished upstream request and release the member. */
@@ -202,22 +201,24 @@ function setHost(headers: OutgoingHttpHeaders, host: string | undefined): void {
 }
 
 /**
- * Handles one plain HTTP request on the proxy port: framing checked (see requestFraming: 400
- * and the connection closed), route, then forward with failover (see HttpExchange), or 404/503.
+ * Handles one plain HTTP request on the proxy port: dropped when its connection is closing after
+ * a refused request (see sendTextAndClose), framing checked (see requestFraming: 400 and the
+ * connection closed), route, then forward with failover (see HttpExchange), or 404/503.
  */
 export function proxyHttp(req: IncomingMessage, res: ServerResponse, ctx: ProxyContext): void {
   req.on('error', () => undefined);
   res.on('error', () => undefined);
+  if (isClosing(req.socket)) return;
   const framing = requestFraming(req);
   if ('refused' in framing) {
-    res.setHeader('connection', 'close');
-    sendText(res, 400, framing.refused);
+    sendTextAndClose(res, 400, framing.refused);
     return;
   }
   const resolution = resolveRequest(ctx.state.current?.runtime, req, false);
   if ('status' in resolution) {
-    if (resolution.status === 400) res.setHeader('connection', 'close'); // nothing after a malformed request is trusted
-    sendText(res, resolution.status, resolution.reason);
+    // nothing after a malformed request is trusted
+    if (resolution.status === 400) sendTextAndClose(res, resolution.status, resolution.reason);
+    else sendText(res, resolution.status, resolution.reason);
     return;
   }
   new HttpExchange(req, res, resolution.balancer, resolution.path, resolution.reversePrefix, framing, ctx).attempt();

@@ -17,7 +17,7 @@ import { proxyHttp } from './http-exchange';
 import { errorCode, UpstreamPools } from './proxy-context';
 import type { ProxyContext } from './proxy-context';
 import { isWebSocketUpgrade } from './resolve';
-import { sendRawText, sendText } from './responses';
+import { isClosing, sendRawText, sendTextAndClose } from './responses';
 import { proxyUpgrade } from './tunnel';
 
 /** Limits of the client-facing listener, agent-wide (they apply before a route is known). */
@@ -117,15 +117,18 @@ export class ProxyServer {
     }
   }
 
-  /** Wires a listener: its connections counted from `acceptEvent` (see ConnectionCap), requests and upgrades proxied, or 503 above the cap. */
+  /**
+   * Wires a listener: its connections counted from `acceptEvent` (see ConnectionCap), requests
+   * and upgrades proxied, or 503 above the cap; an upgrade pipelined behind a refused request is dropped.
+   */
   private serve<T extends Server | HttpsServer>(server: T, acceptEvent: 'connection' | 'secureConnection'): T {
     server.on(acceptEvent, (socket: Socket) => this.cap.admit(socket));
     server.on('request', (req: IncomingMessage, res) => {
-      if (!this.cap.isRefused(req.socket)) return proxyHttp(req, res, this.ctx);
-      res.setHeader('connection', 'close');
-      sendText(res, 503, this.cap.reason());
+      if (this.cap.isRefused(req.socket)) sendTextAndClose(res, 503, this.cap.reason());
+      else proxyHttp(req, res, this.ctx);
     });
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      if (isClosing(socket)) return; // pipelined behind a refused request: the connection closes after its answer
       if (this.cap.isRefused(req.socket)) sendRawText(socket, 503, this.cap.reason());
       else if (isWebSocketUpgrade(req)) proxyUpgrade(req, socket, head, this.ctx);
       else proxyForeignUpgrade(req, socket as Socket, this.ctx);
