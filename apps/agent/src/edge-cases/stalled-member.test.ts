@@ -54,6 +54,17 @@ describe('a member that never answers', () => {
     await whenReleased(stack.counters('m1'));
   });
 
+  it('counts every timeout in the passive streak: with passiveHealth.fails 2 the second one marks the member down', async () => {
+    await stack.serve(singleBalancer([member('m1', recorder.url())], { timeouts, passiveHealth: { fails: 2, retryMs: 600_000 } }));
+    expect((await fetch(stack.agent.http('/stall/1'))).status).toBe(504);
+    // The member accepted a new connection for the second request: a connect alone does not reset the streak.
+    expect(stack.counters('m1')).toMatchObject({ failures: 1, health: 'unknown' });
+    expect((await fetch(stack.agent.http('/stall/2'))).status).toBe(504);
+    expect(stack.counters('m1')).toMatchObject({ failures: 2, health: 'down', healthReason: '2 response failures: ETIMEDOUT' });
+    expect(recorder.connections).toBe(2);
+    await whenReleased(stack.counters('m1'));
+  });
+
   it('a member answering within the limit is not cut, and its connection is pooled', async () => {
     for (let i = 0; i < 3; i++) expect(await (await fetch(stack.agent.http(`/ok/${i}`))).text()).toBe(`seen GET /ok/${i}`);
     expect(recorder.connections).toBe(1);
