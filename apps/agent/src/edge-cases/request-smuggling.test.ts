@@ -86,6 +86,14 @@ describe('request smuggling', () => {
     expect(recorder.requests[0]!.headers['transfer-encoding']).toBe('chunked');
   });
 
+  it('forwards a Content-Length with leading zeros in canonical form, with exactly its body', async () => {
+    const answer = await exchange(`POST /upload HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 007\r\n\r\nabcdefg`);
+    expect(answer).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(recorder.requests).toHaveLength(1);
+    expect(recorder.requests[0]).toMatchObject({ method: 'POST', url: '/upload', body: 'abcdefg' });
+    expect(recorder.requests[0]!.headers['content-length']).toBe('7');
+  });
+
   it.each([
     ['a plain request', 'GET / HTTP/1.1\r\nHost: x\r\nHost: admin.internal\r\n\r\n'],
     ['an upgrade', 'GET / HTTP/1.1\r\nHost: x\r\nHost: admin.internal\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n'],

@@ -3,13 +3,14 @@ import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 /**
  * How a request's body is delimited (RFC 9112 §6.3), as the agent forwards it:
  * - `none`: no body (neither Content-Length nor Transfer-Encoding);
- * - `length`: exactly `length` bytes (Content-Length; 0 counts as a body of none);
+ * - `length`: exactly `length` bytes: the Content-Length (digits only, llhttp checked them) in
+ *   canonical decimal, leading zeros dropped (text: a number above 2^53 would not survive a round trip);
  * - `chunked`: chunked, decoded by Node's parser and chunked again towards the member, which is
  *   told `codings` (the client's Transfer-Encoding without `identity`, ending in `chunked`).
  */
 export type RequestFraming =
   | { readonly body: 'none' }
-  | { readonly body: 'length'; readonly length: number }
+  | { readonly body: 'length'; readonly length: string }
   | { readonly body: 'chunked'; readonly codings: string };
 
 /** A request whose framing the agent refuses: answered 400 and its connection closed. */
@@ -32,7 +33,7 @@ export function requestFraming(req: IncomingMessage): RequestFraming | RefusedFr
   const te = req.headers['transfer-encoding'];
   if (te !== undefined) return chunkedFraming(req, te);
   const length = req.headers['content-length'];
-  return length === undefined ? NO_BODY : { body: 'length', length: Number(length) };
+  return length === undefined ? NO_BODY : { body: 'length', length: length.replace(/^0+(?=\d)/, '') };
 }
 
 function chunkedFraming(req: IncomingMessage, te: string): RequestFraming | RefusedFraming {
@@ -44,7 +45,7 @@ function chunkedFraming(req: IncomingMessage, te: string): RequestFraming | Refu
 
 /** True when the request carries body bytes (a Content-Length above 0, or any chunked body). */
 export function hasBody(framing: RequestFraming): boolean {
-  return framing.body === 'chunked' || (framing.body === 'length' && framing.length > 0);
+  return framing.body === 'chunked' || (framing.body === 'length' && framing.length !== '0');
 }
 
 /**
@@ -56,6 +57,6 @@ export function hasBody(framing: RequestFraming): boolean {
 export function applyFraming(headers: OutgoingHttpHeaders, framing: RequestFraming): void {
   delete headers['transfer-encoding'];
   delete headers['content-length'];
-  if (framing.body === 'length') headers['content-length'] = String(framing.length);
+  if (framing.body === 'length') headers['content-length'] = framing.length;
   else if (framing.body === 'chunked') headers['transfer-encoding'] = framing.codings;
 }
