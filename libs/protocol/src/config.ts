@@ -112,8 +112,9 @@ export type HealthCheck = z.infer<typeof healthCheck>;
 export const DEFAULT_HEALTH_CHECK: HealthCheck = { type: 'none', path: '/', expectStatus: 200, intervalMs: 5_000, timeoutMs: 2_000, passes: 2, fails: 3 };
 
 /**
- * Passive health: `fails` connect failures or connect timeouts in a row mark a member `down` on
- * that agent (HAProxy's `observe layer4` with `error-limit`). Without an active check, a down
+ * Passive health: `fails` connect failures, connect timeouts or (plain HTTP) response head
+ * timeouts (timeouts.responseHeaderMs) in a row mark a member `down` on that agent (HAProxy's
+ * `observe layer4` with `error-limit`). Without an active check, a down
  * member gets real traffic again after `retryMs` (Apache's `retry`); with one, the check brings it back.
  */
 export const passiveHealth = z.object({

@@ -6,7 +6,7 @@ export type Clock = () => number;
 export const monotonicClock: Clock = () => performance.now();
 
 /**
- * How passive health treats a member, from its balancer: `fails` connect failures in a row mark
+ * How passive health treats a member, from its balancer: `fails` connect failures (or response head timeouts) in a row mark
  * it down (HAProxy's `observe layer4` + `error-limit`); without an active check it gets real
  * traffic again `retryMs` after (Apache's `retry`); with one (`checked`), only the check brings
  * it back up and `retryMs` is Infinity.
