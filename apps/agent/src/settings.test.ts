@@ -1,7 +1,7 @@
 import { availableParallelism, hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { controlChannelUrl, loadSettings, parseListenAddress, SettingsError } from './settings';
+import { controlChannelUrl, loadSettings, maxConnectionsPerProcess, parseListenAddress, SettingsError } from './settings';
 
 const base = { SWITCHBOARD_CONTROL_URL: 'ws://127.0.0.1:4000', SWITCHBOARD_AGENT_TOKEN: 'secret' };
 
@@ -18,6 +18,8 @@ describe('loadSettings', () => {
       statsIntervalMs: 1000,
       requestHeaderMs: 10_000,
       maxHeaderBytes: 16_384,
+      requestBodyIdleMs: 30_000,
+      maxConnections: 10_000,
       logLevel: 'info',
       workers: 1,
       tls: null,
@@ -37,6 +39,8 @@ describe('loadSettings', () => {
       SWITCHBOARD_STATS_INTERVAL_MS: '250',
       SWITCHBOARD_REQUEST_HEADER_MS: '300',
       SWITCHBOARD_MAX_HEADER_BYTES: '4096',
+      SWITCHBOARD_REQUEST_BODY_IDLE_MS: '0',
+      SWITCHBOARD_MAX_CONNECTIONS: '500',
       SWITCHBOARD_LOG_LEVEL: 'warn',
       SWITCHBOARD_WORKERS: '3',
     });
@@ -48,6 +52,8 @@ describe('loadSettings', () => {
       statsIntervalMs: 250,
       requestHeaderMs: 300,
       maxHeaderBytes: 4096,
+      requestBodyIdleMs: 0,
+      maxConnections: 500,
       logLevel: 'warn',
       workers: 3,
     });
@@ -76,6 +82,19 @@ describe('loadSettings', () => {
     expect(load).toThrow(/SWITCHBOARD_REQUEST_HEADER_MS/);
     expect(load).toThrow(/SWITCHBOARD_MAX_HEADER_BYTES/);
     expect(() => loadSettings({ ...base, SWITCHBOARD_MAX_HEADER_BYTES: '2000000' })).toThrow(/SWITCHBOARD_MAX_HEADER_BYTES/);
+  });
+
+  it('refuses a body idle timeout or a connection cap that is negative, fractional or not a number', () => {
+    const load = () => loadSettings({ ...base, SWITCHBOARD_REQUEST_BODY_IDLE_MS: '-1', SWITCHBOARD_MAX_CONNECTIONS: 'many' });
+    expect(load).toThrow(/SWITCHBOARD_REQUEST_BODY_IDLE_MS: Too small/);
+    expect(load).toThrow(/SWITCHBOARD_MAX_CONNECTIONS: /);
+    expect(() => loadSettings({ ...base, SWITCHBOARD_MAX_CONNECTIONS: '1.5' })).toThrow(/SWITCHBOARD_MAX_CONNECTIONS: must be an integer/);
+  });
+
+  it('splits SWITCHBOARD_MAX_CONNECTIONS across workers, rounding up (0 stays no cap)', () => {
+    expect(maxConnectionsPerProcess(loadSettings({ ...base, SWITCHBOARD_MAX_CONNECTIONS: '10', SWITCHBOARD_WORKERS: '3' }))).toBe(4);
+    expect(maxConnectionsPerProcess(loadSettings({ ...base, SWITCHBOARD_MAX_CONNECTIONS: '10' }))).toBe(10);
+    expect(maxConnectionsPerProcess(loadSettings({ ...base, SWITCHBOARD_MAX_CONNECTIONS: '0', SWITCHBOARD_WORKERS: '4' }))).toBe(0);
   });
 });
 

@@ -199,6 +199,8 @@ const environment = z.object({
   SWITCHBOARD_STATS_INTERVAL_MS: z.coerce.number().int('must be an integer').min(100).max(60_000).default(1_000),
   SWITCHBOARD_REQUEST_HEADER_MS: z.coerce.number().int('must be an integer').min(100).max(600_000).default(10_000),
   SWITCHBOARD_MAX_HEADER_BYTES: z.coerce.number().int('must be an integer').min(1_024).max(1_048_576).default(16_384),
+  SWITCHBOARD_REQUEST_BODY_IDLE_MS: z.coerce.number().int('must be an integer').min(0).max(3_600_000).default(30_000),
+  SWITCHBOARD_MAX_CONNECTIONS: z.coerce.number().int('must be an integer').min(0).max(1_000_000).default(10_000),
   SWITCHBOARD_WORKERS: workerCount.prefault('1'),
   SWITCHBOARD_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SWITCHBOARD_TLS_PORT: z.coerce.number().int('must be an integer').min(0).max(65_535).optional(),
@@ -250,6 +252,10 @@ export interface AgentSettings {
   readonly requestHeaderMs: number;
   /** Largest request head accepted on the proxy port, in bytes (default 16384); larger gets 431. */
   readonly maxHeaderBytes: number;
+  /** A request body with no byte from the client for this long gets 408, in milliseconds (default 30000; 0 = never). */
+  readonly requestBodyIdleMs: number;
+  /** Client connections the whole agent holds at most (default 10000; 0 = no cap), split evenly across workers (see maxConnectionsPerProcess). */
+  readonly maxConnections: number;
   /** pino level (default `info`). */
   readonly logLevel: string;
   /** Proxy processes sharing the listener (default 1; `auto` = one per core); above 1 a primary process keeps the control channel and the admin port. */
@@ -294,6 +300,8 @@ export function loadSettings(env: NodeJS.ProcessEnv): AgentSettings {
     statsIntervalMs: vars.SWITCHBOARD_STATS_INTERVAL_MS,
     requestHeaderMs: vars.SWITCHBOARD_REQUEST_HEADER_MS,
     maxHeaderBytes: vars.SWITCHBOARD_MAX_HEADER_BYTES,
+    requestBodyIdleMs: vars.SWITCHBOARD_REQUEST_BODY_IDLE_MS,
+    maxConnections: vars.SWITCHBOARD_MAX_CONNECTIONS,
     logLevel: vars.SWITCHBOARD_LOG_LEVEL,
     workers: vars.SWITCHBOARD_WORKERS,
 
@@ -302,6 +310,15 @@ export function loadSettings(env: NodeJS.ProcessEnv): AgentSettings {
     clients: { trustedProxies: vars.SWITCHBOARD_TRUSTED_PROXIES ?? [], proxyProtocol: vars.SWITCHBOARD_PROXY_PROTOCOL },
     controlCa: vars.SWITCHBOARD_CONTROL_CA_FILE ?? null,
   };
+}
+
+/**
+ * The client connections one proxy process may hold: SWITCHBOARD_MAX_CONNECTIONS split evenly
+ * across the SWITCHBOARD_WORKERS processes (rounded up), so the agent as a whole holds about
+ * the cap without counting across processes; 0 = no cap.
+ */
+export function maxConnectionsPerProcess(settings: Pick<AgentSettings, 'maxConnections' | 'workers'>): number {
+  return Math.ceil(settings.maxConnections / settings.workers);
 }
 
 /** The TLS listener's settings once the environment is valid (so a TLS port comes with both files); its host defaults to SWITCHBOARD_LISTEN's. */

@@ -11,7 +11,7 @@ const config = (): SnapshotConfig => ({
       hash: { source: 'ip', name: null },
       slowStartMs: 0,
       hostHeader: { mode: 'keep', value: null },
-      timeouts: { connectMs: 3000, tunnelIdleMs: 0, keepAliveMs: 15000 },
+      timeouts: { connectMs: 3000, tunnelIdleMs: 0, keepAliveMs: 15000, responseHeaderMs: 60000 },
       limits: { maxTunnelsPerMember: 0, queueTimeoutMs: 0 },
       failover: { retries: 2 },
       healthCheck: { type: 'http', path: '/health', expectStatus: 200, intervalMs: 5000, timeoutMs: 2000, passes: 2, fails: 3 },
@@ -38,6 +38,15 @@ describe('snapshotConfig', () => {
     expect(describeIssues(result.error!)).toBe(
       'balancers.1.name: duplicate balancer name chat; balancers.1.members.0.id: duplicate member id m1; routes.1.id: duplicate route id r1; routes.1.balancerId: unknown balancer nope',
     );
+  });
+
+  it('defaults timeouts.responseHeaderMs to 60000 in a snapshot without it (older control planes and disk caches), and bounds it', () => {
+    const old = config();
+    delete (old.balancers[0].timeouts as Partial<SnapshotConfig['balancers'][0]['timeouts']>).responseHeaderMs;
+    expect(snapshotConfig.parse(old).balancers[0].timeouts.responseHeaderMs).toBe(60000);
+    const bad = config();
+    bad.balancers[0].timeouts.responseHeaderMs = -1;
+    expect(describeIssues(snapshotConfig.safeParse(bad).error!)).toMatch(/^balancers\.0\.timeouts\.responseHeaderMs: /);
   });
 
   it('refuses member URLs that are not absolute http(s)/ws(s) URLs, weights outside 1–100 and unknown states', () => {

@@ -71,11 +71,21 @@ export const timeouts = z.object({
   tunnelIdleMs: z.number().int().min(0).max(86_400_000),
   /** An idle pooled HTTP connection to a member is closed after this long (NGINX's upstream keepalive_timeout); 0 = no pooling. */
   keepAliveMs: z.number().int().min(0).max(3_600_000),
+  /**
+   * Plain HTTP only (never tunnels): from the request sent (or the member holding back its body)
+   * to the member's response head. Past it the client gets 504, the member connection is
+   * destroyed and a passive failure is counted (HAProxy's `timeout server`, NGINX's
+   * `proxy_read_timeout`); 0 = wait forever.
+   */
+  responseHeaderMs: z.number().int().min(0).max(86_400_000),
 });
 export type Timeouts = z.infer<typeof timeouts>;
 
-/** Safe defaults for WebSockets: no 60 s read-timeout trap (NGINX's proxy_read_timeout). */
-export const DEFAULT_TIMEOUTS: Timeouts = { connectMs: 3_000, tunnelIdleMs: 3_600_000, keepAliveMs: 15_000 };
+/** Safe defaults for WebSockets: no 60 s read-timeout trap on tunnels (NGINX's proxy_read_timeout); plain HTTP answers within 60 s. */
+export const DEFAULT_TIMEOUTS: Timeouts = { connectMs: 3_000, tunnelIdleMs: 3_600_000, keepAliveMs: 15_000, responseHeaderMs: 60_000 };
+
+/** `timeouts` in a snapshot: responseHeaderMs defaults when absent, so snapshots of older control planes and older disk caches still apply. */
+const snapshotTimeouts = timeouts.extend({ responseHeaderMs: timeouts.shape.responseHeaderMs.default(DEFAULT_TIMEOUTS.responseHeaderMs) });
 
 /**
  * Per-balancer limits. `maxTunnelsPerMember` (0 = none) caps open tunnels on each member per
@@ -123,8 +133,9 @@ export type HealthCheck = z.infer<typeof healthCheck>;
 export const DEFAULT_HEALTH_CHECK: HealthCheck = { type: 'none', path: '/', expectStatus: 200, intervalMs: 5_000, timeoutMs: 2_000, passes: 2, fails: 3 };
 
 /**
- * Passive health: `fails` connect failures or connect timeouts in a row mark a member `down` on
- * that agent (HAProxy's `observe layer4` with `error-limit`). Without an active check, a down
+ * Passive health: `fails` connect failures, connect timeouts or (plain HTTP) response head
+ * timeouts (timeouts.responseHeaderMs) in a row mark a member `down` on that agent (HAProxy's
+ * `observe layer4` with `error-limit`). Without an active check, a down
  * member gets real traffic again after `retryMs` (Apache's `retry`); with one, the check brings it back.
  */
 export const passiveHealth = z.object({
@@ -245,7 +256,7 @@ export const snapshotBalancer = z.object({
   /** A member's weight ramps up linearly over this long after it becomes usable or is added (ms); 0 = at once (HAProxy's `slowstart`). */
   slowStartMs: z.number().int().min(0).max(3_600_000),
   hostHeader,
-  timeouts,
+  timeouts: snapshotTimeouts,
   limits,
   failover,
   healthCheck,
