@@ -64,6 +64,10 @@ async function api(token, method, route, body) {
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const json = await res.json();
+  if (res.status === 401) {
+    // SWITCHBOARD_ADMIN_TOKEN only bootstraps an empty database: a revoked or replaced one is not re-added.
+    throw new Error(`the admin token (SWITCHBOARD_ADMIN_TOKEN, else ${path.join(dataDir, 'admin-token')}) is not an active admin token of this database (revoked?); set SWITCHBOARD_ADMIN_TOKEN to one that is`);
+  }
   if (!res.ok) throw new Error(`${method} ${route} → ${res.status}: ${JSON.stringify(json)}`);
   return json;
 }

@@ -7,7 +7,8 @@ import { Agent as Dispatcher } from 'undici';
 import { createTestDatabase, type TestDatabase } from './database';
 import { startNode, type Proc } from './processes';
 
-const CONTROL_PLANE = 'dist/control-plane/apps/control-plane/src/main.js';
+/** The built control plane's entry point, relative to the repository root. */
+export const CONTROL_PLANE = 'dist/control-plane/apps/control-plane/src/main.js';
 const AGENT = 'dist/agent/apps/agent/src/main.js';
 
 /** An API answer: status, parsed JSON body (or text) and headers. */
@@ -53,6 +54,8 @@ export interface Stack {
   startControlPlane(): Promise<void>;
   /** Starts another control-plane replica on the same database (stopped by `stop`); returns its http:// URL. */
   startReplica(): Promise<string>;
+  /** The running control plane's output lines so far (stdout and stderr). */
+  controlPlaneOutput(): string[];
   /** Starts one more agent with its own cache directory (or `cacheDir`). */
   startAgent(opts?: { name?: string; cacheDir?: string }): Promise<AgentHandle>;
   /** Stops agent `index` and starts it again with the same name and cache; updates agentUrl for agent 0. */
@@ -73,14 +76,16 @@ export function freePort(): Promise<number> {
 }
 
 /**
- * Starts the control plane (against a fresh database on the test Postgres when it answers,
- * else the embedded Postgres in a temp dir), creates an agent token through the API and starts
- * `agents` agents (default 1, each with `agentEnv` on top of its own settings), plus the
- * dashboard when asked.
+ * Starts the control plane (against `databaseUrl` when given, else a fresh database on the test
+ * Postgres when it answers, else the embedded Postgres in a temp dir; `controlEnv` added to its
+ * environment), creates an agent token through the API and starts `agents` agents (default 1,
+ * each with `agentEnv` on top of its own settings), plus the dashboard when asked.
  */
-export async function startStack(opts: { dashboard?: boolean; agents?: number; tls?: StackTls; agentEnv?: NodeJS.ProcessEnv } = {}): Promise<Stack> {
+export async function startStack(
+  opts: { dashboard?: boolean; agents?: number; tls?: StackTls; databaseUrl?: string; controlEnv?: NodeJS.ProcessEnv; agentEnv?: NodeJS.ProcessEnv } = {},
+): Promise<Stack> {
   const tmp = mkdtempSync(join(tmpdir(), 'switchboard-test-'));
-  const database: TestDatabase | null = await createTestDatabase();
+  const database: TestDatabase | null = opts.databaseUrl ? null : await createTestDatabase();
   const adminToken = `sb_test_${randomBytes(16).toString('hex')}`;
   const controlPort = await freePort();
   const controlEnv: NodeJS.ProcessEnv = {
@@ -89,9 +94,10 @@ export async function startStack(opts: { dashboard?: boolean; agents?: number; t
     SWITCHBOARD_ADMIN_TOKEN: adminToken,
     SWITCHBOARD_DATA_DIR: join(tmp, 'data'),
     SWITCHBOARD_EMBEDDED_PG_PORT: String(await freePort()),
-    DATABASE_URL: database?.url ?? '',
+    DATABASE_URL: opts.databaseUrl ?? database?.url ?? '',
     LOG_LEVEL: 'warn',
     ...(opts.tls ? { SWITCHBOARD_TLS_CERT_FILE: opts.tls.certFile, SWITCHBOARD_TLS_KEY_FILE: opts.tls.keyFile } : {}),
+    ...opts.controlEnv,
   };
   const apiUrl = `${opts.tls ? 'https' : 'http'}://127.0.0.1:${controlPort}`;
   const dispatcher = opts.tls ? new Dispatcher({ connect: { ca: readFileSync(opts.tls.caFile) } }) : undefined;
@@ -135,7 +141,7 @@ export async function startStack(opts: { dashboard?: boolean; agents?: number; t
 
   const stack: Stack = {
     apiUrl,
-    databaseUrl: database?.url ?? null,
+    databaseUrl: opts.databaseUrl ?? database?.url ?? null,
     adminToken,
     agentUrl: '',
     agentAdminUrl: '',
@@ -150,11 +156,12 @@ export async function startStack(opts: { dashboard?: boolean; agents?: number; t
       controlPlane = (await startNode('control-plane', [CONTROL_PLANE], controlEnv, { timeoutMs: 120_000 })).proc;
     },
     startReplica: async () => {
-      if (!database) throw new Error('a second replica needs the test Postgres (the embedded one serves one process)');
+      if (!stack.databaseUrl) throw new Error('a second replica needs the test Postgres (the embedded one serves one process)');
       const port = await freePort();
       procs.push((await startNode(`control-plane-${port}`, [CONTROL_PLANE], { ...controlEnv, SWITCHBOARD_CONTROL_PORT: String(port) }, { timeoutMs: 120_000 })).proc);
       return `http://127.0.0.1:${port}`;
     },
+    controlPlaneOutput: () => controlPlane?.output ?? [],
     startAgent: async (agentOpts = {}) => {
       const spec = { name: agentOpts.name ?? `agent-${agentSpecs.length + 1}`, cacheDir: agentOpts.cacheDir ?? join(tmp, `cache-${agentSpecs.length + 1}`) };
       agentSpecs.push(spec);

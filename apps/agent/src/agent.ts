@@ -16,7 +16,7 @@ import { ControlClient } from './control/control-client';
 import type { SnapshotAnswer } from './control/control-client';
 import { TunnelCloses } from './drain/tunnel-closes';
 import { HealthChecks } from './health/health-checks';
-import { ProxyServer } from './proxy/proxy-server';
+import { listenerLimits, ProxyServer } from './proxy/proxy-server';
 import { isInsecureRemoteControl, loadServerCredentials } from './settings';
 import type { AgentSettings } from './settings';
 import { createUpstreamTrust } from './tls/upstream-tls';
@@ -76,8 +76,7 @@ export class Agent {
     this.closes = settings.workers > 1 ? null : new TunnelCloses(this.state, this.logger);
     this.cache = new SnapshotCache(settings.cacheDir);
     this.health = new HealthChecks(this.logger, settings.workers > 1 ? (member) => this.publishHealth(member) : undefined);
-    const limits = { requestHeaderMs: settings.requestHeaderMs, maxHeaderBytes: settings.maxHeaderBytes };
-    this.proxy = settings.workers > 1 ? new WorkerPool(settings.workers, this.counters, this.logger) : new ProxyServer(this.state, this.logger, limits, settings.tls);
+    this.proxy = settings.workers > 1 ? new WorkerPool(settings.workers, this.counters, this.logger) : new ProxyServer(this.state, this.logger, listenerLimits(settings), settings.tls, settings.clients);
     this.control = new ControlClient(
       {
         url: settings.controlUrl,

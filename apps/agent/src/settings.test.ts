@@ -1,7 +1,7 @@
 import { availableParallelism, hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { controlChannelUrl, loadSettings, parseListenAddress, SettingsError } from './settings';
+import { controlChannelUrl, loadSettings, maxConnectionsPerProcess, parseListenAddress, SettingsError } from './settings';
 
 const base = { SWITCHBOARD_CONTROL_URL: 'ws://127.0.0.1:4000', SWITCHBOARD_AGENT_TOKEN: 'secret' };
 
@@ -19,10 +19,13 @@ describe('loadSettings', () => {
       refusedRetryMs: 30_000,
       requestHeaderMs: 10_000,
       maxHeaderBytes: 16_384,
+      requestBodyIdleMs: 30_000,
+      maxConnections: 10_000,
       logLevel: 'info',
       workers: 1,
       tls: null,
       upstreamCa: null,
+      clients: { trustedProxies: [], proxyProtocol: false },
       controlCa: null,
     });
   });
@@ -38,6 +41,8 @@ describe('loadSettings', () => {
       SWITCHBOARD_CONTROL_REFUSED_RETRY_MS: '2000',
       SWITCHBOARD_REQUEST_HEADER_MS: '300',
       SWITCHBOARD_MAX_HEADER_BYTES: '4096',
+      SWITCHBOARD_REQUEST_BODY_IDLE_MS: '0',
+      SWITCHBOARD_MAX_CONNECTIONS: '500',
       SWITCHBOARD_LOG_LEVEL: 'warn',
       SWITCHBOARD_WORKERS: '3',
     });
@@ -50,6 +55,8 @@ describe('loadSettings', () => {
       refusedRetryMs: 2000,
       requestHeaderMs: 300,
       maxHeaderBytes: 4096,
+      requestBodyIdleMs: 0,
+      maxConnections: 500,
       logLevel: 'warn',
       workers: 3,
     });
@@ -79,6 +86,48 @@ describe('loadSettings', () => {
     expect(load).toThrow(/SWITCHBOARD_REQUEST_HEADER_MS/);
     expect(load).toThrow(/SWITCHBOARD_MAX_HEADER_BYTES/);
     expect(() => loadSettings({ ...base, SWITCHBOARD_MAX_HEADER_BYTES: '2000000' })).toThrow(/SWITCHBOARD_MAX_HEADER_BYTES/);
+  });
+
+  it('refuses a body idle timeout or a connection cap that is negative, fractional or not a number', () => {
+    const load = () => loadSettings({ ...base, SWITCHBOARD_REQUEST_BODY_IDLE_MS: '-1', SWITCHBOARD_MAX_CONNECTIONS: 'many' });
+    expect(load).toThrow(/SWITCHBOARD_REQUEST_BODY_IDLE_MS: Too small/);
+    expect(load).toThrow(/SWITCHBOARD_MAX_CONNECTIONS: /);
+    expect(() => loadSettings({ ...base, SWITCHBOARD_MAX_CONNECTIONS: '1.5' })).toThrow(/SWITCHBOARD_MAX_CONNECTIONS: must be an integer/);
+  });
+
+  it('splits SWITCHBOARD_MAX_CONNECTIONS across workers, rounding up (0 stays no cap)', () => {
+    expect(maxConnectionsPerProcess(loadSettings({ ...base, SWITCHBOARD_MAX_CONNECTIONS: '10', SWITCHBOARD_WORKERS: '3' }))).toBe(4);
+    expect(maxConnectionsPerProcess(loadSettings({ ...base, SWITCHBOARD_MAX_CONNECTIONS: '10' }))).toBe(10);
+    expect(maxConnectionsPerProcess(loadSettings({ ...base, SWITCHBOARD_MAX_CONNECTIONS: '0', SWITCHBOARD_WORKERS: '4' }))).toBe(0);
+  });
+});
+
+describe('SWITCHBOARD_TRUSTED_PROXIES and SWITCHBOARD_PROXY_PROTOCOL', () => {
+  it('reads CIDRs (IPv4, IPv6, bare addresses as /32 and /128, IPv4-mapped as IPv4) and the PROXY protocol switch', () => {
+    const settings = loadSettings({ ...base, SWITCHBOARD_TRUSTED_PROXIES: ' 10.0.0.0/8, 192.0.2.7 ,2001:db8::/32,::1, ::ffff:172.16.0.0/108', SWITCHBOARD_PROXY_PROTOCOL: '1' });
+    expect(settings.clients).toEqual({ trustedProxies: ['10.0.0.0/8', '192.0.2.7/32', '2001:db8::/32', '::1/128', '172.16.0.0/12'], proxyProtocol: true });
+    expect(loadSettings({ ...base, SWITCHBOARD_PROXY_PROTOCOL: '0' }).clients.proxyProtocol).toBe(false);
+  });
+
+  it.each([
+    ['10.0.0.0/33', 'entry "10.0.0.0/33" has a prefix length that is not an integer from 0 to 32'],
+    ['10.0.0.0/8, 2001:db8::/129', 'entry "2001:db8::/129" has a prefix length that is not an integer from 0 to 128'],
+    ['10.0.0.0/+8', 'entry "10.0.0.0/+8" has a prefix length'],
+    ['10.0.0.0/', 'entry "10.0.0.0/" has a prefix length'],
+    ['proxy.example.com', 'entry "proxy.example.com" is not an IPv4 or IPv6 address'],
+    ['10.0.0.256', 'entry "10.0.0.256" is not an IPv4 or IPv6 address'],
+    ['fe80::1%eth0', 'entry "fe80::1%eth0" is not an IPv4 or IPv6 address'],
+    ['::ffff:10.0.0.0/64', 'entry "::ffff:10.0.0.0/64" is an IPv4-mapped IPv6 range shorter than /96'],
+    ['10.0.0.1,,10.0.0.2', 'has an empty entry'],
+    ['10.0.0.1,', 'has an empty entry'],
+  ])('refuses %s naming the entry', (value, message) => {
+    const load = () => loadSettings({ ...base, SWITCHBOARD_TRUSTED_PROXIES: value });
+    expect(load).toThrow(SettingsError);
+    expect(load).toThrow(`SWITCHBOARD_TRUSTED_PROXIES: ${message}`);
+  });
+
+  it('refuses a PROXY protocol switch other than 0 or 1', () => {
+    expect(() => loadSettings({ ...base, SWITCHBOARD_PROXY_PROTOCOL: 'yes' })).toThrow('SWITCHBOARD_PROXY_PROTOCOL: must be 0 or 1');
   });
 });
 

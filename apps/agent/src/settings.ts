@@ -4,6 +4,8 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { describeIssues } from '@switchboard/protocol';
 import { isLoopbackHost } from './loopback';
+import type { ClientAddressing } from './proxy/client-address';
+import { parseTrustedProxies } from './proxy/trusted-proxies';
 import { caBundleProblem, certificateProblem, keyMismatch, privateKeyProblem } from './tls/pem-files';
 import type { PemFile } from './tls/pem-files';
 
@@ -71,6 +73,17 @@ const workerCount = z.string().transform((text, ctx) => {
   ctx.addIssue({ code: 'custom', message: 'must be auto or an integer from 1 to 64' });
   return z.NEVER;
 });
+
+/** SWITCHBOARD_TRUSTED_PROXIES: comma-separated CIDRs, canonical (`10.0.0.0/8`, a bare address as /32 or /128). */
+const trustedProxies = z.string().transform((text, ctx) => {
+  const parsed = parseTrustedProxies(text);
+  if (Array.isArray(parsed)) return parsed;
+  ctx.addIssue({ code: 'custom', message: parsed.error });
+  return z.NEVER;
+});
+
+/** A switch: `1` on, `0` off. */
+const flag = z.enum(['0', '1'], { error: 'must be 0 or 1' }).transform((text) => text === '1');
 
 /** A PEM file setting: a path (relative to the working directory), read at once and checked with `problem`. */
 const pemFile = (problem: (pem: Buffer) => string | undefined) =>
@@ -187,6 +200,8 @@ const environment = z.object({
   SWITCHBOARD_CONTROL_REFUSED_RETRY_MS: z.coerce.number().int('must be an integer').min(100).max(3_600_000).default(30_000),
   SWITCHBOARD_REQUEST_HEADER_MS: z.coerce.number().int('must be an integer').min(100).max(600_000).default(10_000),
   SWITCHBOARD_MAX_HEADER_BYTES: z.coerce.number().int('must be an integer').min(1_024).max(1_048_576).default(16_384),
+  SWITCHBOARD_REQUEST_BODY_IDLE_MS: z.coerce.number().int('must be an integer').min(0).max(3_600_000).default(30_000),
+  SWITCHBOARD_MAX_CONNECTIONS: z.coerce.number().int('must be an integer').min(0).max(1_000_000).default(10_000),
   SWITCHBOARD_WORKERS: workerCount.prefault('1'),
   SWITCHBOARD_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SWITCHBOARD_TLS_PORT: z.coerce.number().int('must be an integer').min(0).max(65_535).optional(),
@@ -194,6 +209,8 @@ const environment = z.object({
   SWITCHBOARD_TLS_CERT_FILE: certificateFile.optional(),
   SWITCHBOARD_TLS_KEY_FILE: privateKeyFile.optional(),
   SWITCHBOARD_UPSTREAM_CA_FILE: pemFile(caBundleProblem).optional(),
+  SWITCHBOARD_TRUSTED_PROXIES: trustedProxies.optional(),
+  SWITCHBOARD_PROXY_PROTOCOL: flag.prefault('0'),
   SWITCHBOARD_CONTROL_CA_FILE: pemFile(caBundleProblem).optional(),
   SWITCHBOARD_ALLOW_INSECURE_CONTROL: z.enum(['0', '1'], 'must be 0 or 1').optional(),
   SWITCHBOARD_ADMIN_TOKEN_FILE: adminTokenFile.optional(),
@@ -238,6 +255,10 @@ export interface AgentSettings {
   readonly requestHeaderMs: number;
   /** Largest request head accepted on the proxy port, in bytes (default 16384); larger gets 431. */
   readonly maxHeaderBytes: number;
+  /** A request body with no byte from the client for this long gets 408, in milliseconds (default 30000; 0 = never). */
+  readonly requestBodyIdleMs: number;
+  /** Client connections the whole agent holds at most (default 10000; 0 = no cap), split evenly across workers (see maxConnectionsPerProcess). */
+  readonly maxConnections: number;
   /** pino level (default `info`). */
   readonly logLevel: string;
   /** Proxy processes sharing the listener (default 1; `auto` = one per core); above 1 a primary process keeps the control channel and the admin port. */
@@ -247,6 +268,8 @@ export interface AgentSettings {
   readonly tls: TlsListenerSettings | null;
   /** CA bundle trusted for https/wss members besides Node's bundled CAs (SWITCHBOARD_UPSTREAM_CA_FILE), or null. */
   readonly upstreamCa: PemFile | null;
+  /** Peers whose forwarding headers are believed (SWITCHBOARD_TRUSTED_PROXIES, default none), and whether both proxy listeners read a PROXY header first (SWITCHBOARD_PROXY_PROTOCOL, default off). */
+  readonly clients: ClientAddressing;
   /** CA bundle trusted for a wss/https control URL besides Node's bundled CAs (SWITCHBOARD_CONTROL_CA_FILE), or null. */
   readonly controlCa: PemFile | null;
 }
@@ -281,13 +304,25 @@ export function loadSettings(env: NodeJS.ProcessEnv): AgentSettings {
     refusedRetryMs: vars.SWITCHBOARD_CONTROL_REFUSED_RETRY_MS,
     requestHeaderMs: vars.SWITCHBOARD_REQUEST_HEADER_MS,
     maxHeaderBytes: vars.SWITCHBOARD_MAX_HEADER_BYTES,
+    requestBodyIdleMs: vars.SWITCHBOARD_REQUEST_BODY_IDLE_MS,
+    maxConnections: vars.SWITCHBOARD_MAX_CONNECTIONS,
     logLevel: vars.SWITCHBOARD_LOG_LEVEL,
     workers: vars.SWITCHBOARD_WORKERS,
 
     tls: tlsListener(vars),
     upstreamCa: vars.SWITCHBOARD_UPSTREAM_CA_FILE ?? null,
+    clients: { trustedProxies: vars.SWITCHBOARD_TRUSTED_PROXIES ?? [], proxyProtocol: vars.SWITCHBOARD_PROXY_PROTOCOL },
     controlCa: vars.SWITCHBOARD_CONTROL_CA_FILE ?? null,
   };
+}
+
+/**
+ * The client connections one proxy process may hold: SWITCHBOARD_MAX_CONNECTIONS split evenly
+ * across the SWITCHBOARD_WORKERS processes (rounded up), so the agent as a whole holds about
+ * the cap without counting across processes; 0 = no cap.
+ */
+export function maxConnectionsPerProcess(settings: Pick<AgentSettings, 'maxConnections' | 'workers'>): number {
+  return Math.ceil(settings.maxConnections / settings.workers);
 }
 
 /** The TLS listener's settings once the environment is valid (so a TLS port comes with both files); its host defaults to SWITCHBOARD_LISTEN's. */

@@ -5,6 +5,7 @@ import { AuthModule } from './auth/auth.module';
 import { BalancersModule } from './balancers/balancers.module';
 import type { Env } from './config/env';
 import { SettingsModule } from './config/settings.module';
+import { databaseConfig } from './database/database-config';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { MembersModule } from './members/members.module';
@@ -22,7 +23,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         SettingsModule.forEnv(env),
-        DatabaseModule.forUrl(databaseUrl),
+        DatabaseModule.forConfig(databaseConfig(env, databaseUrl)),
         MetricsModule,
         AuthModule,
         RevisionsModule,

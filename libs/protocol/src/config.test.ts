@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { agentMessage, describeIssues, hashConfig, snapshotConfig, type SnapshotConfig } from './index';
+import { agentMessage, describeIssues, hashConfig, memberUrl, snapshotConfig, type SnapshotConfig } from './index';
 
 const config = (): SnapshotConfig => ({
   balancers: [
@@ -11,7 +11,7 @@ const config = (): SnapshotConfig => ({
       hash: { source: 'ip', name: null },
       slowStartMs: 0,
       hostHeader: { mode: 'keep', value: null },
-      timeouts: { connectMs: 3000, tunnelIdleMs: 0, keepAliveMs: 15000 },
+      timeouts: { connectMs: 3000, tunnelIdleMs: 0, keepAliveMs: 15000, responseHeaderMs: 60000 },
       limits: { maxTunnelsPerMember: 0, queueTimeoutMs: 0 },
       failover: { retries: 2 },
       healthCheck: { type: 'http', path: '/health', expectStatus: 200, intervalMs: 5000, timeoutMs: 2000, passes: 2, fails: 3 },
@@ -40,11 +40,49 @@ describe('snapshotConfig', () => {
     );
   });
 
+  it('defaults timeouts.responseHeaderMs to 60000 in a snapshot without it (older control planes and disk caches), and bounds it', () => {
+    const old = config();
+    delete (old.balancers[0].timeouts as Partial<SnapshotConfig['balancers'][0]['timeouts']>).responseHeaderMs;
+    expect(snapshotConfig.parse(old).balancers[0].timeouts.responseHeaderMs).toBe(60000);
+    const bad = config();
+    bad.balancers[0].timeouts.responseHeaderMs = -1;
+    expect(describeIssues(snapshotConfig.safeParse(bad).error!)).toMatch(/^balancers\.0\.timeouts\.responseHeaderMs: /);
+  });
+
   it('refuses member URLs that are not absolute http(s)/ws(s) URLs, weights outside 1–100 and unknown states', () => {
     const bad = config();
     Object.assign(bad.balancers[0].members[0], { url: 'ftp://x', weight: 0, state: 'sleeping' });
     const paths = snapshotConfig.safeParse(bad).error!.issues.map((i) => i.path.join('.'));
     expect(paths).toEqual(['balancers.0.members.0.url', 'balancers.0.members.0.weight', 'balancers.0.members.0.state']);
+  });
+});
+
+describe('memberUrl', () => {
+  const withCredentials = [
+    'http://user:pass@10.0.0.1:8000',
+    'http://user@10.0.0.1',
+    'ws://:secret@10.0.0.1:9000/chat',
+    'wss://user:@backend.example',
+    'https://%75ser:p%40ss@backend.example',
+    'http://@10.0.0.1',
+    'http:\\\\user:pass@10.0.0.1',
+    'HTTP://User:Pass@10.0.0.1/base',
+  ];
+
+  it.each(withCredentials)('refuses %s, naming the credentials as the cause', (url) => {
+    const result = memberUrl.safeParse(url);
+    expect(result.success).toBe(false);
+    expect(result.error!.issues.map((i) => i.message)).toEqual([expect.stringMatching(/^must not contain credentials/)]);
+  });
+
+  it('accepts URLs without userinfo, also with an @ in the path', () => {
+    for (const url of ['http://10.0.0.1:8000', 'wss://backend.example/chat', 'http://[::1]:9000/users/@me']) expect(memberUrl.safeParse(url).success, url).toBe(true);
+  });
+
+  it('names the agent-side snapshot field too', () => {
+    const bad = config();
+    bad.balancers[0].members[0].url = 'http://admin:hunter2@10.0.0.1';
+    expect(describeIssues(snapshotConfig.safeParse(bad).error!)).toMatch(/^balancers\.0\.members\.0\.url: must not contain credentials/);
   });
 });
 

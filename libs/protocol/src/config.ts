@@ -30,18 +30,38 @@ export type LbMethod = z.infer<typeof lbMethod>;
 export const memberState = z.enum(['active', 'draining', 'disabled', 'standby']);
 export type MemberState = z.infer<typeof memberState>;
 
-/** A backend URL: `http`, `https`, `ws` or `wss`, with a host and no query or fragment. */
+/**
+ * A backend URL: `http`, `https`, `ws` or `wss`, with a host, no query or fragment, and no
+ * userinfo (`user:pass@`, `user@`, an empty `@`, percent-encoded or not): member URLs are shown
+ * to viewers and in every agent's `/config`, so credentials in them would leak (issue 7).
+ * The authority is read from the raw text as well as from the parsed URL, because WHATWG URL
+ * parsing drops an empty userinfo (`http://@host` becomes `http://host/`).
+ */
 export const memberUrl = z
   .string()
   .max(2048)
-  .refine((value) => {
-    try {
-      const url = new URL(value);
-      return ['http:', 'https:', 'ws:', 'wss:'].includes(url.protocol) && url.hostname !== '' && url.search === '' && url.hash === '';
-    } catch {
-      return false;
-    }
-  }, 'must be an absolute http, https, ws or wss URL with a host and no query or fragment');
+  .superRefine((value, ctx) => {
+    const problem = memberUrlProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
+/** Why `value` is not a valid member URL, or null when it is one. */
+function memberUrlProblem(value: string): string | null {
+  const url = URL.canParse(value) ? new URL(value) : null;
+  if (!url || !['http:', 'https:', 'ws:', 'wss:'].includes(url.protocol) || url.hostname === '' || url.search !== '' || url.hash !== '') {
+    return 'must be an absolute http, https, ws or wss URL with a host and no query or fragment';
+  }
+  if (url.username !== '' || url.password !== '' || rawAuthority(value).includes('@')) {
+    return 'must not contain credentials (user:password@): member URLs are shown to viewers and in the agents\' /config';
+  }
+  return null;
+}
+
+/** The authority of an absolute URL as written: after `scheme:` and its slashes (or backslashes), up to the path, query or fragment. */
+function rawAuthority(value: string): string {
+  const rest = value.trim().replace(/^[a-z][a-z0-9+.-]*:[/\\]*/i, '');
+  return rest.split(/[/\\?#]/, 1)[0];
+}
 
 /** Per-balancer timeouts in milliseconds. */
 export const timeouts = z.object({
@@ -51,11 +71,21 @@ export const timeouts = z.object({
   tunnelIdleMs: z.number().int().min(0).max(86_400_000),
   /** An idle pooled HTTP connection to a member is closed after this long (NGINX's upstream keepalive_timeout); 0 = no pooling. */
   keepAliveMs: z.number().int().min(0).max(3_600_000),
+  /**
+   * Plain HTTP only (never tunnels): from the request sent (or the member holding back its body)
+   * to the member's response head. Past it the client gets 504, the member connection is
+   * destroyed and a passive failure is counted (HAProxy's `timeout server`, NGINX's
+   * `proxy_read_timeout`); 0 = wait forever.
+   */
+  responseHeaderMs: z.number().int().min(0).max(86_400_000),
 });
 export type Timeouts = z.infer<typeof timeouts>;
 
-/** Safe defaults for WebSockets: no 60 s read-timeout trap (NGINX's proxy_read_timeout). */
-export const DEFAULT_TIMEOUTS: Timeouts = { connectMs: 3_000, tunnelIdleMs: 3_600_000, keepAliveMs: 15_000 };
+/** Safe defaults for WebSockets: no 60 s read-timeout trap on tunnels (NGINX's proxy_read_timeout); plain HTTP answers within 60 s. */
+export const DEFAULT_TIMEOUTS: Timeouts = { connectMs: 3_000, tunnelIdleMs: 3_600_000, keepAliveMs: 15_000, responseHeaderMs: 60_000 };
+
+/** `timeouts` in a snapshot: responseHeaderMs defaults when absent, so snapshots of older control planes and older disk caches still apply. */
+const snapshotTimeouts = timeouts.extend({ responseHeaderMs: timeouts.shape.responseHeaderMs.default(DEFAULT_TIMEOUTS.responseHeaderMs) });
 
 /**
  * Per-balancer limits. `maxTunnelsPerMember` (0 = none) caps open tunnels on each member per
@@ -103,8 +133,9 @@ export type HealthCheck = z.infer<typeof healthCheck>;
 export const DEFAULT_HEALTH_CHECK: HealthCheck = { type: 'none', path: '/', expectStatus: 200, intervalMs: 5_000, timeoutMs: 2_000, passes: 2, fails: 3 };
 
 /**
- * Passive health: `fails` connect failures or connect timeouts in a row mark a member `down` on
- * that agent (HAProxy's `observe layer4` with `error-limit`). Without an active check, a down
+ * Passive health: `fails` connect failures, connect timeouts or (plain HTTP) response head
+ * timeouts (timeouts.responseHeaderMs) in a row mark a member `down` on that agent (HAProxy's
+ * `observe layer4` with `error-limit`). Without an active check, a down
  * member gets real traffic again after `retryMs` (Apache's `retry`); with one, the check brings it back.
  */
 export const passiveHealth = z.object({
@@ -225,7 +256,7 @@ export const snapshotBalancer = z.object({
   /** A member's weight ramps up linearly over this long after it becomes usable or is added (ms); 0 = at once (HAProxy's `slowstart`). */
   slowStartMs: z.number().int().min(0).max(3_600_000),
   hostHeader,
-  timeouts,
+  timeouts: snapshotTimeouts,
   limits,
   failover,
   healthCheck,

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { ConfigState } from '../config/config-state';
 import { CounterRegistry } from '../config/member-counters';
 import { TunnelCloses } from '../drain/tunnel-closes';
-import { ProxyServer } from '../proxy/proxy-server';
+import { listenerLimits, ProxyServer } from '../proxy/proxy-server';
 import { loadServerCredentials } from '../settings';
 import type { AgentSettings } from '../settings';
 import { createUpstreamTrust } from '../tls/upstream-tls';
@@ -20,7 +20,7 @@ import { SYNC_INTERVAL_MS } from './messages';
 export async function runWorker(settings: AgentSettings, logger: Logger): Promise<void> {
   const counters = new CounterRegistry();
   const state = new ConfigState(counters, { upstreamTrust: createUpstreamTrust(settings.upstreamCa?.pem ?? null) });
-  const proxy = new ProxyServer(state, logger, { requestHeaderMs: settings.requestHeaderMs, maxHeaderBytes: settings.maxHeaderBytes }, settings.tls);
+  const proxy = new ProxyServer(state, logger, listenerLimits(settings), settings.tls, settings.clients);
   // Drains and rebalances close this worker's own tunnels; each takes its share of the agent's pace.
   const closes = new TunnelCloses(state, logger, 1 / settings.workers);
   const reported = new Map<string, MemberReport>();

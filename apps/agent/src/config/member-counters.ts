@@ -6,7 +6,7 @@ export type Clock = () => number;
 export const monotonicClock: Clock = () => performance.now();
 
 /**
- * How passive health treats a member, from its balancer: `fails` connect failures in a row mark
+ * How passive health treats a member, from its balancer: `fails` connect failures (or response head timeouts) in a row mark
  * it down (HAProxy's `observe layer4` + `error-limit`); without an active check it gets real
  * traffic again `retryMs` after (Apache's `retry`); with one (`checked`), only the check brings
  * it back up and `retryMs` is Infinity.
@@ -141,12 +141,13 @@ export class MemberCounters {
   }
 
   /**
-   * Records a failed connect (refused, timed out, TLS handshake) with its error code: the member
+   * Records a failed connect (refused, timed out, TLS handshake) with its error code, or another
+   * failed `step` (`response`: no response head within timeouts.responseHeaderMs): the member
    * turns down at the rule's `fails` in a row, with reason `connect ECONNREFUSED` or
    * `3 connect failures: ECONNREFUSED`; one already down restarts its retry delay. Returns true
    * when health changed.
    */
-  markFailure(code = 'unknown error', rule: PassiveRule = DEFAULT_PASSIVE_RULE): boolean {
+  markFailure(code = 'unknown error', rule: PassiveRule = DEFAULT_PASSIVE_RULE, step: 'connect' | 'response' = 'connect'): boolean {
     this.failures += 1;
     this.connectFailures += 1;
     if (this.health === 'down') {
@@ -155,7 +156,7 @@ export class MemberCounters {
     }
     if (this.connectFailures < rule.fails) return false;
     const count = this.connectFailures;
-    return this.setHealth('down', count === 1 ? `connect ${code}` : `${count} connect failures: ${code}`);
+    return this.setHealth('down', count === 1 ? `${step} ${code}` : `${count} ${step} failures: ${code}`);
   }
 }
 

@@ -159,6 +159,22 @@ describe('control channel', () => {
     expect(metrics).toContain('switchboard_agent_control_connected 0');
   });
 
+  it('retries a 503 (control plane without its database) on the normal backoff, not the slow refused one, and keeps serving', async () => {
+    const { logger, lines } = capturedLogger();
+    stack.controlPlane.snapshot = snapshotOf(1, configOn(stack.backends[0]!));
+    await stack.start({ refusedRetryMs: 60_000, backoff: { baseMs: 20, capMs: 200 }, logger });
+    await stack.controlPlane.next('ack');
+    stack.controlPlane.unavailable = true;
+    for (const client of stack.controlPlane.clients) client.terminate();
+    const upgradesBefore = stack.controlPlane.upgrades;
+    await waitFor(() => stack.controlPlane.upgrades >= upgradesBefore + 4, 'four retries within the normal backoff', 10_000);
+    expect(lines.filter((line) => line.msg.startsWith('control plane refused this agent'))).toEqual([]);
+    expect(lines.find((line) => line.msg.startsWith('control plane unavailable'))).toMatchObject({ level: 40, status: 503 });
+    expect(await backendAnswering()).toBe('b1');
+    stack.controlPlane.unavailable = false;
+    await waitFor(() => stack.controlPlane.messages.filter((m) => m.type === 'hello').length === 2, 'the agent back once the control plane answers');
+  });
+
   it('treats close code 4401 as a refusal too', async () => {
     const { logger, lines } = capturedLogger();
     await stack.start({ refusedRetryMs: 100, logger });

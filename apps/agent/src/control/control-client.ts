@@ -63,6 +63,8 @@ type Ending = 'failed' | 'refused' | 'welcomed';
  * periodically, and reconnects forever with jittered exponential backoff — slowly when the
  * control plane refuses the token (HTTP 401 / close 4401), revokes it (close 4403), refuses the
  * name (close 4409) or the protocol (close 4426); meanwhile the agent keeps serving its revision.
+ * An HTTP 503 (the control plane cannot check the token, its database being down) is an ordinary
+ * failure, retried on the normal backoff.
  * Messages that are not JSON or fail their schema are logged and counted, never fatal.
  */
 export class ControlClient {
@@ -186,12 +188,14 @@ export class ControlClient {
     const delay = this.nextDelay(ending);
     const servingRevision = this.handlers.hello().revision;
     const log = { ...detail, url: this.options.url, retryInMs: delay, servingRevision };
-    if (ending !== 'refused') {
-      this.options.logger.warn(log, 'control channel closed');
-    } else {
+    if (ending === 'refused') {
       const why = 'status' in detail ? `HTTP ${detail.status} at the handshake` : `close ${detail.code} "${detail.reason}"`;
       const hint = REFUSALS.get('status' in detail ? CLOSE_CODES.unauthorized : detail.code) ?? '';
       this.options.logger.error(log, `control plane refused this agent: ${why}, ${hint}; still serving revision ${servingRevision ?? 'none'} from its last good snapshot`);
+    } else if ('status' in detail && detail.status === 503) {
+      this.options.logger.warn(log, 'control plane unavailable (503, e.g. its database is down); retrying on the normal backoff');
+    } else {
+      this.options.logger.warn(log, 'control channel closed');
     }
     this.reconnectTimer = setTimeout(() => this.connect(), delay);
   }

@@ -1,6 +1,6 @@
 import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import type { RuntimeBalancer, RuntimeMember } from '../config/runtime';
-import { clientAddress } from './forwarding-headers';
+import type { ClientAddresses } from './client-address';
 
 const SEMICOLON = 0x3b;
 const SPACE = 0x20;
@@ -40,9 +40,10 @@ export function cookieValue(header: string | undefined, name: string): string | 
  * The key lbmethod `hash` hashes for this request (HAProxy's `balance source`, `hdr(name)`,
  * `cookie name`, here always with a consistent hash): the header or cookie the balancer names
  * (the first value of a repeated header), else — absent or empty, or source `ip` — the client
- * address (IPv4-mapped IPv6 shown as IPv4). '' for other lbmethods, which do not need one.
+ * address (ClientAddresses.clientOf: the peer, or what a trusted proxy said in X-Forwarded-For;
+ * IPv4-mapped IPv6 shown as IPv4). '' for other lbmethods, which do not need one.
  */
-export function hashKeyOf(balancer: RuntimeBalancer, req: IncomingMessage): string {
+export function hashKeyOf(balancer: RuntimeBalancer, req: IncomingMessage, addresses: ClientAddresses): string {
   if (balancer.lbMethod !== 'hash') return '';
   const { source, name } = balancer.hashKey;
   if (source === 'header' && name !== null) {
@@ -53,7 +54,7 @@ export function hashKeyOf(balancer: RuntimeBalancer, req: IncomingMessage): stri
     const value = cookieValue(req.headers.cookie, name);
     if (value) return value;
   }
-  return clientAddress(req);
+  return addresses.clientOf(req);
 }
 
 /** The sticky cookie's value on this request, or undefined (no cookie, or the balancer is not sticky). */

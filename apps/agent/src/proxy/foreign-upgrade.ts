@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import { proxyHttp } from './http-exchange';
 import type { ProxyContext } from './proxy-context';
+import { hasBody, requestFraming } from './request-framing';
 import { sendRawText } from './responses';
 
 /**
@@ -15,8 +16,8 @@ import { sendRawText } from './responses';
  */
 export function proxyForeignUpgrade(req: IncomingMessage, socket: Socket, ctx: ProxyContext): void {
   socket.on('error', () => undefined);
-  const length = req.headers['content-length'];
-  if (req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0')) {
+  const framing = requestFraming(req);
+  if ('refused' in framing || hasBody(framing)) {
     sendRawText(socket, 400, `Upgrade: ${req.headers.upgrade ?? ''} with a request body is not supported; send it without Upgrade`);
     return;
   }

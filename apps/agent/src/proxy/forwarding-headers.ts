@@ -1,18 +1,14 @@
 import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import type { TLSSocket } from 'node:tls';
+import type { ClientAddresses } from './client-address';
 
-/** The four forwarding headers the agent sets (API.md, "Agent"), lower-cased. */
+/** The forwarding headers the agent sets (API.md, "Agent"), lower-cased. */
 export interface ForwardingHeaders {
   readonly 'x-forwarded-for': string;
   readonly 'x-forwarded-proto': string;
   readonly 'x-forwarded-host'?: string;
+  readonly 'x-real-ip': string;
   readonly forwarded: string;
-}
-
-/** The client's address, with IPv4-mapped IPv6 (`::ffff:1.2.3.4`) shown as IPv4. */
-export function clientAddress(req: IncomingMessage): string {
-  const address = req.socket.remoteAddress ?? '';
-  return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
 }
 
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
@@ -34,28 +30,34 @@ function protocolOf(req: IncomingMessage): 'http' | 'https' {
 }
 
 /**
- * The forwarding headers for a request the agent received: the client address appended to
- * `X-Forwarded-For` and `Forwarded` (RFC 7239, `for`, `host`, `proto`), and `X-Forwarded-Proto`
- * (`https` on the TLS listener) / `X-Forwarded-Host` set to what this hop saw (any incoming ones replaced).
+ * The forwarding headers for a request the agent received. The peer (see ClientAddresses) is
+ * appended to the client's `X-Forwarded-For` and `Forwarded` (RFC 7239, `for`, `host`, `proto`)
+ * only when it is a trusted proxy (HAProxy's `option forwardfor`, NGINX's
+ * `$proxy_add_x_forwarded_for` behind `set_real_ip_from`); from anyone else both are replaced by
+ * the peer alone, so a client cannot pose as another address. `X-Real-IP` is always the client
+ * address as the agent determined it (never the client's own header); `X-Forwarded-Proto`
+ * (`https` on the TLS listener) / `X-Forwarded-Host` are set to what this hop saw.
  */
-export function forwardingHeaders(req: IncomingMessage): ForwardingHeaders {
-  const client = clientAddress(req);
+export function forwardingHeaders(req: IncomingMessage, addresses: ClientAddresses): ForwardingHeaders {
+  const peer = addresses.peerOf(req.socket);
+  const trusted = addresses.isTrusted(peer);
   const host = req.headers.host;
   const proto = protocolOf(req);
-  const element = `for=${forwardedValue(client, true)}${host ? `;host=${forwardedValue(host, false)}` : ''};proto=${proto}`;
+  const element = `for=${forwardedValue(peer, true)}${host ? `;host=${forwardedValue(host, false)}` : ''};proto=${proto}`;
   return {
-    'x-forwarded-for': append(req.headers['x-forwarded-for'], client),
+    'x-forwarded-for': trusted ? append(req.headers['x-forwarded-for'], peer) : peer,
     'x-forwarded-proto': proto,
     ...(host ? { 'x-forwarded-host': host } : {}),
-    forwarded: append(req.headers.forwarded, element),
+    'x-real-ip': trusted ? addresses.clientOf(req, peer) : peer,
+    forwarded: trusted ? append(req.headers.forwarded, element) : element,
   };
 }
 
 /** Headers meaningful for one connection only (RFC 9110 §7.6.1), never forwarded on plain HTTP. */
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
 
-/** Header names the proxy replaces or answers itself: the forwarding set, and `expect` (Node already answered 100-continue). */
-const REPLACED = new Set(['x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'forwarded', 'expect']);
+/** Header names the proxy replaces or answers itself: the forwarding set (a client's own X-Real-IP dropped), and `expect` (Node already answered 100-continue). */
+const REPLACED = new Set(['x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-real-ip', 'forwarded', 'expect']);
 
 /** Tokens listed in a Connection header, lower-cased: more hop-by-hop headers. */
 function connectionTokens(value: string | string[] | undefined): string[] {

@@ -8,15 +8,32 @@ import { downstreamResponseHeaders, forwardingHeaders, upstreamRequestHeaders } 
 import { errorCode, noteConnected, noteFailure } from './proxy-context';
 import type { ProxyContext } from './proxy-context';
 import { resolveRequest, unavailableReason } from './resolve';
+import { applyFraming, requestFraming } from './request-framing';
+import type { RequestFraming } from './request-framing';
 import { reverseResponseHeaders } from './reverse-headers';
-import { sendText } from './responses';
+import { isClosing, sendText, sendTextAndClose } from './responses';
+import { StallTimer } from './stall-timer';
+import type { StallSide } from './stall-timer';
 import { whenConnected } from './upstream-connect';
+
+/** Raised (as a passive failure) when a member sends no response head within the balancer's timeouts.responseHeaderMs. */
+export class ResponseTimeoutError extends Error {
+  override readonly name = 'ResponseTimeoutError';
+  readonly code = 'ETIMEDOUT';
+
+  constructor(timeoutMs: number) {
+    super(`no response head within ${timeoutMs} ms`);
+  }
+}
 
 /**
  * One plain HTTP request forwarded to a member, in named steps: attempt (pick a member, open
- * the request), connected (only now is the request body piped, so a connect failure has
- * consumed nothing and the next member can be tried — bodies included), response (status and
- * headers — Location and cookie paths mapped back for a stripped prefix — then the body streamed), and client close (whatever is upstream is dropped).
+ * the request, framed as the client framed it: see applyFraming), connected (only now is the
+ * request body piped, so a connect failure has consumed nothing and the next member can be
+ * tried — bodies included), response (status and headers — Location and cookie paths mapped
+ * back for a stripped prefix — then the body streamed), and client close (whatever is upstream
+ * is dropped). From the connection to the response head a StallTimer waits on the client's
+ * body (408) or on the member (504, a passive failure, its connection destroyed).
  */
 class HttpExchange {
   private readonly tried: RuntimeMember[] = [];
@@ -31,6 +48,7 @@ class HttpExchange {
   private upstream: ClientRequest | undefined;
   private connected = false;
   private lastError: Error | undefined;
+  private readonly stall = new StallTimer((side, limitMs) => this.onStall(side, limitMs));
 
   constructor(
     private readonly req: IncomingMessage,
@@ -39,10 +57,12 @@ class HttpExchange {
     private readonly path: string,
     /** The stripped prefix put back in the member's Location and cookie paths, or null (see CompiledRoute.reversePrefix). */
     private readonly reversePrefix: string | null,
+    private readonly framing: RequestFraming,
     private readonly ctx: ProxyContext,
   ) {
-    this.headers = upstreamRequestHeaders(req, forwardingHeaders(req));
-    this.key = hashKeyOf(balancer, req);
+    this.headers = upstreamRequestHeaders(req, forwardingHeaders(req, ctx.addresses));
+    applyFraming(this.headers, framing);
+    this.key = hashKeyOf(balancer, req, ctx.addresses);
     this.stickyToken = stickyToken(balancer, req);
     this.sticky = stickyMember(balancer, this.stickyToken);
     res.once('close', () => this.onClientClose());
@@ -77,17 +97,37 @@ class HttpExchange {
     upstream.once('response', (response) => this.onResponse(upstream, member, response));
   }
 
+  /**
+   * The body goes to the member; the agent waits on the client while it reads the body, and on
+   * the member while the member holds it back (the pipe paused) and once it is all read.
+   */
   private onConnected(upstream: ClientRequest, member: RuntimeMember): void {
     if (upstream !== this.upstream) return;
     this.connected = true;
-    noteConnected(this.ctx, member);
+    const responseHeaderMs = this.balancer.timeouts.responseHeaderMs;
+    if (this.framing.body === 'none') {
+      upstream.end();
+      this.stall.wait('member', responseHeaderMs);
+      return;
+    }
     const counters = member.counters;
-    this.req.on('data', (chunk: Buffer) => (counters.bytesIn += chunk.length));
-    this.req.pipe(upstream);
+    const req = this.req;
+    const bodyIdleMs = this.ctx.requestBodyIdleMs;
+    req.on('data', (chunk: Buffer) => {
+      counters.bytesIn += chunk.length;
+      this.stall.refresh('client');
+    });
+    req.on('pause', () => this.stall.wait('member', responseHeaderMs));
+    req.on('resume', () => this.stall.wait('client', bodyIdleMs));
+    req.once('end', () => this.stall.wait('member', responseHeaderMs));
+    req.pipe(upstream);
   }
 
   private onResponse(upstream: ClientRequest, member: RuntimeMember, response: IncomingMessage): void {
     if (upstream !== this.upstream) return;
+    this.stall.stop();
+    // Passive health sees the member answer (not merely accept): one that accepts and never answers keeps failing.
+    noteConnected(this.ctx, member);
     const counters = member.counters;
     const headers = downstreamResponseHeaders(response);
     if (this.reversePrefix !== null) reverseResponseHeaders(headers, this.reversePrefix, member);
@@ -106,6 +146,7 @@ class HttpExchange {
     if (upstream !== this.upstream) return;
     this.upstream = undefined; // failed: later events from it are stale
     if (this.connected) {
+      this.stall.stop();
       this.ctx.logger.debug({ memberId: member.id, code: errorCode(error) }, 'upstream request failed');
       sendText(this.res, 502, `member ${member.id} of balancer ${this.balancer.name} failed: ${errorCode(error)}`);
       return;
@@ -117,8 +158,30 @@ class HttpExchange {
     else sendText(this.res, 503, unavailableReason(this.balancer, this.tried.length, errorCode(error)));
   }
 
+  /**
+   * A stalled member (no response head within responseHeaderMs): 504, a passive failure, its
+   * connection destroyed (never reused). A stalled client body (SWITCHBOARD_REQUEST_BODY_IDLE_MS):
+   * 408 and the member request aborted. Either way the client connection closes after the answer.
+   */
+  private onStall(side: StallSide, limitMs: number): void {
+    this.stall.stop();
+    const upstream = this.upstream;
+    const member = this.holding;
+    if (!upstream || !member) return;
+    this.upstream = undefined;
+    upstream.destroy();
+    this.release();
+    if (side === 'client') {
+      sendTextAndClose(this.res, 408, `request body idle for ${limitMs} ms (SWITCHBOARD_REQUEST_BODY_IDLE_MS)`);
+      return;
+    }
+    noteFailure(this.ctx, member, new ResponseTimeoutError(limitMs), 'response');
+    sendTextAndClose(this.res, 504, `member ${member.id} of balancer ${this.balancer.name} sent no response head within ${limitMs} ms (timeouts.responseHeaderMs)`);
+  }
+
   /** The response finished or the client left: drop an unfinished upstream request and release the member. */
   private onClientClose(): void {
+    this.stall.stop();
     const upstream = this.upstream;
     this.upstream = undefined;
     if (upstream && !this.res.writableFinished) upstream.destroy();
@@ -137,15 +200,26 @@ function setHost(headers: OutgoingHttpHeaders, host: string | undefined): void {
   else headers.host = host;
 }
 
-/** Handles one plain HTTP request on the proxy port: route, then forward with failover (see HttpExchange), or 404/503. */
+/**
+ * Handles one plain HTTP request on the proxy port: dropped when its connection is closing after
+ * a refused request (see sendTextAndClose), framing checked (see requestFraming: 400 and the
+ * connection closed), route, then forward with failover (see HttpExchange), or 404/503.
+ */
 export function proxyHttp(req: IncomingMessage, res: ServerResponse, ctx: ProxyContext): void {
   req.on('error', () => undefined);
   res.on('error', () => undefined);
-  const resolution = resolveRequest(ctx.state.current?.runtime, req, false);
-  if ('status' in resolution) {
-    if (resolution.status === 400) res.setHeader('connection', 'close'); // nothing after a malformed request is trusted
-    sendText(res, resolution.status, resolution.reason);
+  if (isClosing(req.socket)) return;
+  const framing = requestFraming(req);
+  if ('refused' in framing) {
+    sendTextAndClose(res, 400, framing.refused);
     return;
   }
-  new HttpExchange(req, res, resolution.balancer, resolution.path, resolution.reversePrefix, ctx).attempt();
+  const resolution = resolveRequest(ctx.state.current?.runtime, req, false);
+  if ('status' in resolution) {
+    // nothing after a malformed request is trusted
+    if (resolution.status === 400) sendTextAndClose(res, resolution.status, resolution.reason);
+    else sendText(res, resolution.status, resolution.reason);
+    return;
+  }
+  new HttpExchange(req, res, resolution.balancer, resolution.path, resolution.reversePrefix, framing, ctx).attempt();
 }

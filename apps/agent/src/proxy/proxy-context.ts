@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { ConfigState } from '../config/config-state';
 import type { RuntimeMember } from '../config/runtime';
 import { isCertificateError } from '../tls/upstream-tls';
+import type { ClientAddresses } from './client-address';
 
 /** Connection pools to members, one per scheme. */
 export interface UpstreamAgents {
@@ -48,6 +49,10 @@ export interface ProxyContext {
   /** Client sockets of upgrades being tunnelled (pending or open), for shutdown. */
   readonly tunnels: Set<Duplex>;
   readonly logger: Logger;
+  /** Who a request's client is (SWITCHBOARD_TRUSTED_PROXIES, SWITCHBOARD_PROXY_PROTOCOL). */
+  readonly addresses: ClientAddresses;
+  /** A request body with no byte from the client for this long gets 408 (SWITCHBOARD_REQUEST_BODY_IDLE_MS, ms); 0 = never. */
+  readonly requestBodyIdleMs: number;
 }
 
 /**
@@ -64,12 +69,16 @@ export function noteConnected(ctx: ProxyContext, member: RuntimeMember): void {
   if (member.counters.markConnected(member.passive)) ctx.logger.info({ memberId: member.id, balancerId: member.balancerId, url: member.url, reason: 'connect succeeded' }, 'member up');
 }
 
-/** Records a failed connect to a member (see MemberCounters.markFailure: down after passiveHealth.fails in a row); logs when its health turns `down`. */
-export function noteFailure(ctx: ProxyContext, member: RuntimeMember, error: Error): void {
+/**
+ * Records a failed connect to a member, or a response head that did not come in time (`step`
+ * `response`), see MemberCounters.markFailure: down after passiveHealth.fails in a row; logs
+ * when its health turns `down`.
+ */
+export function noteFailure(ctx: ProxyContext, member: RuntimeMember, error: Error, step: 'connect' | 'response' = 'connect'): void {
   const code = errorCode(error);
   const counters = member.counters;
-  if (counters.markFailure(code, member.passive)) ctx.logger.warn({ memberId: member.id, balancerId: member.balancerId, url: member.url, code, reason: counters.healthReason }, 'member down');
-  else ctx.logger.debug({ memberId: member.id, code }, 'connect failed');
+  if (counters.markFailure(code, member.passive, step)) ctx.logger.warn({ memberId: member.id, balancerId: member.balancerId, url: member.url, code, reason: counters.healthReason }, 'member down');
+  else ctx.logger.debug({ memberId: member.id, code }, `${step} failed`);
 }
 
 /**

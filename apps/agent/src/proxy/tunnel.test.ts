@@ -61,8 +61,9 @@ describe('WebSocket tunnel', () => {
     expect(headers).toMatchObject({
       upgrade: 'websocket',
       'sec-websocket-protocol': 'chat',
-      'x-forwarded-for': '203.0.113.7, 127.0.0.1',
+      'x-forwarded-for': '127.0.0.1',
       'x-forwarded-proto': 'http',
+      'x-real-ip': '127.0.0.1',
       'x-forwarded-host': `127.0.0.1:${stack.agent.port}`,
       forwarded: `for=127.0.0.1;host="127.0.0.1:${stack.agent.port}";proto=http`,
       host: `127.0.0.1:${stack.agent.port}`,

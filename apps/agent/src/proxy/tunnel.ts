@@ -12,6 +12,7 @@ import { errorCode, noteConnected, noteFailure } from './proxy-context';
 import type { ProxyContext } from './proxy-context';
 import { fullReason, isWebSocketUpgrade, resolveRequest, unavailableReason } from './resolve';
 import { Relay } from './relay';
+import { hasBody, requestFraming } from './request-framing';
 import { sendRawText } from './responses';
 import { openUpstream, whenConnected } from './upstream-connect';
 
@@ -70,7 +71,7 @@ class Tunnel implements ClosableTunnel {
     private readonly path: string,
     private readonly ctx: ProxyContext,
   ) {
-    this.key = hashKeyOf(balancer, req!);
+    this.key = hashKeyOf(balancer, req!, ctx.addresses);
     this.sticky = stickyMember(balancer, stickyToken(balancer, req!));
     ctx.tunnels.add(client);
     client.once('close', () => this.close());
@@ -124,7 +125,7 @@ class Tunnel implements ClosableTunnel {
     counters.openTunnels += 1;
     const req = this.req!;
     this.req = undefined;
-    const requestHead = upgradeRequestHead(req, member.target.basePath + this.path, forwardingHeaders(req), member.hostHeader);
+    const requestHead = upgradeRequestHead(req, member.target.basePath + this.path, forwardingHeaders(req, this.ctx.addresses), member.hostHeader);
     counters.bytesIn += requestHead.length;
     upstream.write(requestHead);
     const frames = new FrameTracker(true, (switched) => (switched ? this.switched(upstream, counters) : this.refused(upstream)));
@@ -229,11 +230,18 @@ class Tunnel implements ClosableTunnel {
 
 /**
  * Handles an upgrade request on the proxy port (the server's `upgrade` event): the socket's
- * error handler goes on first, then route (404/503 written raw) and tunnel (see Tunnel).
+ * error handler goes on first, then framing (400 for a body: Node's parser stopped at the head,
+ * so the body would reach the member unframed after its 101), route (404/503 written raw) and
+ * tunnel (see Tunnel).
  */
 export function proxyUpgrade(req: IncomingMessage, client: Duplex, head: Buffer, ctx: ProxyContext): void {
   client.on('error', (error) => ctx.logger.debug({ code: errorCode(error) }, 'tunnel client error'));
   if (client.destroyed) return;
+  const framing = requestFraming(req);
+  if ('refused' in framing || hasBody(framing)) {
+    sendRawText(client, 400, 'refused' in framing ? framing.refused : 'a WebSocket upgrade request with a body is not supported');
+    return;
+  }
   const resolution = resolveRequest(ctx.state.current?.runtime, req, isWebSocketUpgrade(req));
   if ('status' in resolution) {
     sendRawText(client, resolution.status, resolution.reason);

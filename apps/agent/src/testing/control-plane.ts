@@ -22,6 +22,8 @@ export class FakeControlPlane {
   tlsFailures = 0;
   /** When set, sent after each welcome. */
   snapshot: Snapshot | undefined;
+  /** When true, every upgrade is answered 503 with Retry-After, as the real one does while its database is down. */
+  unavailable = false;
   private readonly server: Server;
   private readonly wss: WebSocketServer;
 
@@ -38,6 +40,10 @@ export class FakeControlPlane {
       this.upgrades += 1;
       // An agent terminating after a refusal resets the socket; without a handler that would be an uncaught ECONNRESET.
       socket.on('error', () => socket.destroy());
+      if (this.unavailable) {
+        socket.end('HTTP/1.1 503 Service Unavailable\r\nretry-after: 5\r\ncontent-length: 0\r\nconnection: close\r\n\r\n');
+        return;
+      }
       if (req.url !== '/agents/connect' || req.headers.authorization !== `Bearer ${this.token}`) {
         socket.end('HTTP/1.1 401 Unauthorized\r\ncontent-length: 0\r\nconnection: close\r\n\r\n');
         return;

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { agentMessage, CLOSE_CODES, describeIssues, PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS, type AgentMessage, type ControlMessage } from '@switchboard/protocol';
 import type { WebSocket } from 'ws';
+import { isDatabaseUnavailable } from '../common/database-errors';
 import type { TokenBucket } from './token-bucket';
 
 /** What a session needs from the control plane; implemented by AgentsGateway. */
@@ -11,6 +12,8 @@ export interface SessionHost {
   countInvalid(reason: string): void;
 }
 
+/** At most one log line per this many ms per session about messages dropped for lack of a database. */
+const UNAVAILABLE_LOG_EVERY_MS = 10_000;
 /** Time an agent has to send hello after the upgrade (ms). */
 const HELLO_TIMEOUT_MS = 5_000;
 
@@ -30,6 +33,7 @@ export class AgentSession {
   alive = true;
   private readonly logger = new Logger('AgentSession');
   private readonly helloTimer: NodeJS.Timeout;
+  private lastUnavailableLog = 0;
 
   /**
    * @param tokenId the agent token the upgrade was authenticated with.
@@ -69,9 +73,18 @@ export class AgentSession {
       if (!this.agentId) this.close(CLOSE_CODES.badMessage, 'first message must be a valid hello');
       return;
     }
-    void this.dispatch(message.value).catch((error: unknown) => {
-      this.logger.error(`handling ${message.value.type} from agent ${this.agentId ?? '?'} failed: ${String(error)}`);
-    });
+    void this.dispatch(message.value).catch((error: unknown) => this.failed(message.value.type, error));
+  }
+
+  /** Logs a message that could not be handled; while the database is down, one short line per UNAVAILABLE_LOG_EVERY_MS (stats come every second). */
+  private failed(type: AgentMessage['type'], error: unknown): void {
+    if (!isDatabaseUnavailable(error)) {
+      this.logger.error(`handling ${type} from agent ${this.agentId ?? '?'} failed: ${String(error)}`);
+      return;
+    }
+    if (Date.now() - this.lastUnavailableLog < UNAVAILABLE_LOG_EVERY_MS) return;
+    this.lastUnavailableLog = Date.now();
+    this.logger.warn(`${type} from agent ${this.agentId ?? '?'} dropped: the database is unavailable (further ones not logged for ${UNAVAILABLE_LOG_EVERY_MS / 1000} s)`);
   }
 
   private async dispatch(message: AgentMessage): Promise<void> {

@@ -8,6 +8,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { AuthService } from '../auth/auth.service';
 import { Revocations } from '../auth/revocations.service';
 import { bearerToken } from '../auth/secrets';
+import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from '../common/database-errors';
 import type { Env } from '../config/env';
 import { ENV } from '../config/settings.module';
 import { MetricsService } from '../metrics/metrics.service';
@@ -170,10 +171,22 @@ export class AgentsGateway implements OnApplicationBootstrap, OnModuleDestroy, S
     const path = new URL(request.url ?? '/', 'http://x').pathname;
     if (path !== AGENT_CHANNEL_PATH) return refuse(socket, 404, 'Not Found', `no WebSocket endpoint at ${path}`);
     const token = bearerToken(request.headers.authorization);
-    const tokenId = token ? await this.auth.verifyAgentToken(token).catch(() => null) : null;
+    let tokenId: string | null;
+    try {
+      tokenId = token ? await this.auth.verifyAgentToken(token) : null;
+    } catch (error) {
+      // A token that cannot be checked now (database down) is not a refused one: 503, so the agent retries on its normal backoff.
+      return this.refuseUnchecked(socket, error);
+    }
     if (!tokenId) return refuse(socket, 401, 'Unauthorized', token ? 'unknown or revoked agent token' : 'missing agent token');
     const bucket = new TokenBucket(this.env.SWITCHBOARD_AGENT_STATS_RATE, STATS_BURST);
     this.wss.handleUpgrade(request, socket, head, (ws) => new AgentSession(ws, this, tokenId, bucket));
+  }
+
+  private refuseUnchecked(socket: Duplex, error: unknown): void {
+    if (isDatabaseUnavailable(error)) return refuse(socket, 503, 'Service Unavailable', 'the database is unavailable, so the agent token cannot be checked; retry later', UNAVAILABLE);
+    this.logger.error(`checking an agent token failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    refuse(socket, 500, 'Internal Server Error', 'internal error; see the control plane log');
   }
 
   private async broadcastLatest(): Promise<void> {
@@ -219,8 +232,11 @@ function goAway(ws: WebSocket): Promise<void> {
   });
 }
 
-/** Answers an upgrade with a plain HTTP error and closes the socket. */
-function refuse(socket: Duplex, status: number, reason: string, detail: string): void {
-  const body = JSON.stringify({ type: 'about:blank', title: reason, status, detail });
-  socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+/** Problem type and headers of a 503 upgrade answer, as ProblemFilter gives the REST API. */
+const UNAVAILABLE = { type: 'urn:switchboard:problem:unavailable', headers: `Retry-After: ${RETRY_AFTER_SECONDS}\r\n` };
+
+/** Answers an upgrade with a plain HTTP error (problem+json) and closes the socket. */
+function refuse(socket: Duplex, status: number, reason: string, detail: string, extra: { type: string; headers: string } = { type: 'about:blank', headers: '' }): void {
+  const body = JSON.stringify({ type: extra.type, title: reason, status, detail });
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${extra.headers}Connection: close\r\n\r\n${body}`);
 }

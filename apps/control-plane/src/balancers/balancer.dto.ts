@@ -127,7 +127,7 @@ export function balancerSettingsOf(row: BalancerRow): BalancerSettings {
     hash: { source: row.hashSource as HashKey['source'], name: row.hashName },
     slowStartMs: row.slowStartMs,
     hostHeader: { mode: row.hostMode as HostHeader['mode'], value: row.hostValue },
-    timeouts: { connectMs: row.connectMs, tunnelIdleMs: row.tunnelIdleMs, keepAliveMs: row.keepAliveMs },
+    timeouts: { connectMs: row.connectMs, tunnelIdleMs: row.tunnelIdleMs, keepAliveMs: row.keepAliveMs, responseHeaderMs: row.responseHeaderMs },
     limits: { maxTunnelsPerMember: row.maxTunnelsPerMember, queueTimeoutMs: row.queueTimeoutMs },
     failover: { retries: row.retries },
     healthCheck: healthCheckOf(row),

@@ -26,6 +26,16 @@ describe('loadEnv', () => {
     expect(() => loadEnv({ SWITCHBOARD_SHUTDOWN_GRACE_MS: 'soon', SWITCHBOARD_AGENT_STATS_RATE: '0' })).toThrow(/SWITCHBOARD_AGENT_STATS_RATE: [^\n]*>0[\s\S]*SWITCHBOARD_SHUTDOWN_GRACE_MS: [^\n]*expected number/);
   });
 
+  it('bounds the database timeouts, with the defaults the README gives', () => {
+    expect(loadEnv({})).toMatchObject({
+      SWITCHBOARD_DB_CONNECT_TIMEOUT_MS: 5000,
+      SWITCHBOARD_DB_STATEMENT_TIMEOUT_MS: 10_000,
+      SWITCHBOARD_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: 15_000,
+      SWITCHBOARD_DB_TRANSACTION_TIMEOUT_MS: 15_000,
+    });
+    expect(() => loadEnv({ SWITCHBOARD_DB_CONNECT_TIMEOUT_MS: '0', SWITCHBOARD_DB_STATEMENT_TIMEOUT_MS: 'soon' })).toThrow(/SWITCHBOARD_DB_CONNECT_TIMEOUT_MS[\s\S]*SWITCHBOARD_DB_STATEMENT_TIMEOUT_MS/);
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadEnv({ DATABASE_URL: '' }).DATABASE_URL).toBeUndefined();
   });

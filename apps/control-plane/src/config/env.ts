@@ -46,6 +46,14 @@ export const envSchema = z.object({
   SWITCHBOARD_AGENT_STATS_RATE: z.coerce.number().positive().max(100).default(1),
   /** After SIGTERM/SIGINT, the time given to close live streams, agent channels, HTTP and the embedded Postgres before a forced exit (ms). */
   SWITCHBOARD_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  /** Opening a Postgres connection or waiting for a pooled one, and Prisma's transaction maxWait (ms); see database/database-config.ts. */
+  SWITCHBOARD_DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
+  /** Postgres statement_timeout of every session (ms); 0 = not sent (e.g. behind a PgBouncer that refuses it). */
+  SWITCHBOARD_DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
+  /** Postgres idle_in_transaction_session_timeout (ms); 0 = not sent. */
+  SWITCHBOARD_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(15_000),
+  /** Prisma interactive-transaction timeout (ms). */
+  SWITCHBOARD_DB_TRANSACTION_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(15_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
   /** PEM certificate chain (leaf first): with the key below, the port serves HTTPS and WSS only. Unset → plain HTTP (or TLS terminated in front). */
   SWITCHBOARD_TLS_CERT_FILE: pemFile.optional(),

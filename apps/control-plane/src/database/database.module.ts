@@ -1,15 +1,16 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { DATABASE_URL, PrismaService } from './prisma.service';
+import { DATABASE_CONFIG, type DatabaseConfig } from './database-config';
+import { PrismaService } from './prisma.service';
 
-/** Provides PrismaService for the connection string that main.ts (or a test) resolved. */
+/** Provides PrismaService for the database that main.ts (or a test) resolved. */
 @Global()
 @Module({})
 export class DatabaseModule {
-  static forUrl(databaseUrl: string): DynamicModule {
+  static forConfig(config: DatabaseConfig): DynamicModule {
     return {
       module: DatabaseModule,
-      providers: [{ provide: DATABASE_URL, useValue: databaseUrl }, PrismaService],
-      exports: [PrismaService, DATABASE_URL],
+      providers: [{ provide: DATABASE_CONFIG, useValue: config }, PrismaService],
+      exports: [PrismaService, DATABASE_CONFIG],
     };
   }
 }

@@ -1,15 +1,19 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../generated/prisma/client';
+import { DATABASE_CONFIG, pgOptions, type DatabaseConfig } from './database-config';
 
-/** Injection token of the Postgres connection string resolved at boot (embedded or DATABASE_URL). */
-export const DATABASE_URL = Symbol('DATABASE_URL');
-
-/** The Prisma client, talking to Postgres through @prisma/adapter-pg (no native query engine). */
+/**
+ * The Prisma client, talking to Postgres through @prisma/adapter-pg (no native query engine),
+ * with the connection, statement and transaction timeouts of DatabaseConfig.
+ */
 @Injectable()
 export class PrismaService extends PrismaClient implements OnModuleDestroy {
-  constructor(@Inject(DATABASE_URL) databaseUrl: string) {
-    super({ adapter: new PrismaPg({ connectionString: databaseUrl }) });
+  constructor(@Inject(DATABASE_CONFIG) config: DatabaseConfig) {
+    super({
+      adapter: new PrismaPg(pgOptions(config)),
+      transactionOptions: { maxWait: config.connectTimeoutMs, timeout: config.transactionTimeoutMs },
+    });
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -28,6 +28,7 @@ export function BalancerSettings({ balancer }: { balancer: Balancer }) {
       </Fact>
       {timeouts?.connectMs !== undefined && <Fact term="connect timeout">{formatMs(timeouts.connectMs)}</Fact>}
       {timeouts?.tunnelIdleMs !== undefined && <Fact term="tunnel idle">{formatMs(timeouts.tunnelIdleMs)}</Fact>}
+      {timeouts?.responseHeaderMs !== undefined && <Fact term="response head timeout">{timeouts.responseHeaderMs === 0 ? 'none' : formatMs(timeouts.responseHeaderMs)}</Fact>}
       {failover?.retries !== undefined && <Fact term="retries">{failover.retries}</Fact>}
     </dl>
   );

@@ -56,7 +56,7 @@ export interface Balancer {
   id: string;
   name: string;
   lbMethod: string;
-  timeouts?: { connectMs?: number; tunnelIdleMs?: number; keepAliveMs?: number };
+  timeouts?: { connectMs?: number; tunnelIdleMs?: number; keepAliveMs?: number; responseHeaderMs?: number };
   failover?: { retries?: number };
   healthCheck: HealthCheck;
   passiveHealth: PassiveHealth;
