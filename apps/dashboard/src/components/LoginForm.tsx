@@ -2,9 +2,8 @@
 
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
-import { ApiError, api } from '@/lib/api';
-import { safeNextPath, storeToken } from '@/lib/session';
-import type { Me } from '@/lib/types';
+import { ApiError, parseProblem } from '@/lib/api';
+import { safeNextPath } from '@/lib/next-path';
 
 export function LoginForm() {
   const router = useRouter();
@@ -22,8 +21,7 @@ export function LoginForm() {
     setBusy(true);
     setError(null);
     try {
-      await api<Me>('GET', '/me', undefined, { token: candidate, on401: 'throw' });
-      storeToken(candidate);
+      await startSession(candidate);
       router.replace(safeNextPath(new URLSearchParams(window.location.search).get('next')));
     } catch (err) {
       setError(loginError(err));
@@ -58,6 +56,22 @@ export function LoginForm() {
       </button>
     </form>
   );
+}
+
+/** `POST /session`: the dashboard checks the token and keeps it in an HttpOnly cookie. */
+async function startSession(token: string): Promise<void> {
+  let res: Response;
+  try {
+    res = await fetch('/session', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify({ token }),
+      cache: 'no-store',
+    });
+  } catch {
+    throw new ApiError(0, null);
+  }
+  if (!res.ok) throw new ApiError(res.status, await parseProblem(res));
 }
 
 function loginError(err: unknown): string {
