@@ -37,6 +37,7 @@ describe('safeNextPath', () => {
     ['/%5cevil.com', '/'],
     ['/%252F%252Fevil.com', '/'],
     ['/%25252F%25252Fevil.com', '/'],
+    ['/%255Cevil.com', '/'],
     ['/balancers/%E0%A4%A', '/'],
     // whitespace and control characters (browsers strip tab/newline: "/\t/evil.com" is "//evil.com")
     [' //evil.com', '/'],
