@@ -113,7 +113,10 @@ async function main() {
   const demo = 'dist/demo-chat/apps/demo-chat/src/main.js';
   await start('chat-a', [demo], { DEMO_NAME: 'chat-a', PORT: String(ports.demo[0]) }, listening);
   await start('chat-b', [demo], { DEMO_NAME: 'chat-b', PORT: String(ports.demo[1]) }, listening);
-  await start('control-plane', ['dist/control-plane/apps/control-plane/src/main.js'], { SWITCHBOARD_DATA_DIR: dataDir, SWITCHBOARD_ADMIN_TOKEN: token, SWITCHBOARD_CONTROL_PORT: String(ports.control) }, listening);
+  // The local stack talks plain HTTP on loopback: TLS variables meant for the agent's listener
+  // (SWITCHBOARD_TLS_CERT_FILE/_KEY_FILE) would otherwise turn the control plane to HTTPS too.
+  const plain = { SWITCHBOARD_TLS_CERT_FILE: '', SWITCHBOARD_TLS_KEY_FILE: '' };
+  await start('control-plane', ['dist/control-plane/apps/control-plane/src/main.js'], { ...plain, SWITCHBOARD_DATA_DIR: dataDir, SWITCHBOARD_ADMIN_TOKEN: token, SWITCHBOARD_CONTROL_PORT: String(ports.control) }, listening);
   await seedDemo(token);
   await start('agent', ['dist/agent/apps/agent/src/main.js'], {
     SWITCHBOARD_CONTROL_URL: `ws://127.0.0.1:${ports.control}`,

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
+import { Agent as Dispatcher } from 'undici';
 import { createTestDatabase, type TestDatabase } from './database';
 import { startNode, type Proc } from './processes';
 
@@ -21,6 +22,17 @@ export interface AgentHandle {
   proc: Proc;
   url: string;
   adminUrl: string;
+}
+
+/**
+ * The control plane serving HTTPS/WSS itself (SWITCHBOARD_TLS_CERT_FILE/_KEY_FILE, a certificate
+ * for 127.0.0.1), and the CA that `api`, the agents (SWITCHBOARD_CONTROL_CA_FILE) and the
+ * dashboard (NODE_EXTRA_CA_CERTS) trust for it.
+ */
+export interface StackTls {
+  certFile: string;
+  keyFile: string;
+  caFile: string;
 }
 
 /** A control plane, agents and optionally the dashboard, each a separate process, on free ports. */
@@ -61,7 +73,7 @@ export function freePort(): Promise<number> {
  * else the embedded Postgres in a temp dir), creates an agent token through the API and starts
  * `agents` agents (default 1), plus the dashboard when asked.
  */
-export async function startStack(opts: { dashboard?: boolean; agents?: number } = {}): Promise<Stack> {
+export async function startStack(opts: { dashboard?: boolean; agents?: number; tls?: StackTls } = {}): Promise<Stack> {
   const tmp = mkdtempSync(join(tmpdir(), 'switchboard-test-'));
   const database: TestDatabase | null = await createTestDatabase();
   const adminToken = `sb_test_${randomBytes(16).toString('hex')}`;
@@ -74,13 +86,16 @@ export async function startStack(opts: { dashboard?: boolean; agents?: number } 
     SWITCHBOARD_EMBEDDED_PG_PORT: String(await freePort()),
     DATABASE_URL: database?.url ?? '',
     LOG_LEVEL: 'warn',
+    ...(opts.tls ? { SWITCHBOARD_TLS_CERT_FILE: opts.tls.certFile, SWITCHBOARD_TLS_KEY_FILE: opts.tls.keyFile } : {}),
   };
-  const apiUrl = `http://127.0.0.1:${controlPort}`;
+  const apiUrl = `${opts.tls ? 'https' : 'http'}://127.0.0.1:${controlPort}`;
+  const dispatcher = opts.tls ? new Dispatcher({ connect: { ca: readFileSync(opts.tls.caFile) } }) : undefined;
   let controlPlane: Proc | null = (await startNode('control-plane', [CONTROL_PLANE], controlEnv, { timeoutMs: 120_000 })).proc;
   const procs: Proc[] = [];
 
   const api = async <T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiAnswer<T>> => {
     const res = await fetch(`${apiUrl}${path}`, {
+      ...(dispatcher ? { dispatcher } : {}),
       method,
       headers: { authorization: `Bearer ${adminToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
@@ -99,7 +114,8 @@ export async function startStack(opts: { dashboard?: boolean; agents?: number } 
   const agentSpecs: { name: string; cacheDir: string }[] = [];
   const launchAgent = async (spec: { name: string; cacheDir: string }): Promise<AgentHandle> => {
     const { proc, ready } = await startNode(spec.name, [AGENT], {
-      SWITCHBOARD_CONTROL_URL: `ws://127.0.0.1:${controlPort}`,
+      SWITCHBOARD_CONTROL_URL: `${opts.tls ? 'wss' : 'ws'}://127.0.0.1:${controlPort}`,
+      ...(opts.tls ? { SWITCHBOARD_CONTROL_CA_FILE: opts.tls.caFile } : {}),
       SWITCHBOARD_AGENT_TOKEN: agentToken,
       SWITCHBOARD_AGENT_NAME: spec.name,
       SWITCHBOARD_LISTEN: '127.0.0.1:0',
@@ -144,23 +160,24 @@ export async function startStack(opts: { dashboard?: boolean; agents?: number } 
     stop: async () => {
       await Promise.all(procs.map((p) => p.stop()));
       await controlPlane?.stop();
+      await dispatcher?.close();
       await database?.drop().catch(() => undefined);
       rmSync(tmp, { recursive: true, force: true });
     },
   };
   for (let i = 0; i < (opts.agents ?? 1); i++) await stack.startAgent();
   if (opts.dashboard) {
-    const dashboard = await startDashboard(apiUrl);
+    const dashboard = await startDashboard(apiUrl, opts.tls ? { NODE_EXTRA_CA_CERTS: opts.tls.caFile } : {});
     procs.push(dashboard.proc);
     stack.dashboardUrl = dashboard.url;
   }
   return stack;
 }
 
-/** The built dashboard (`next start`) on a free port of 127.0.0.1, forwarding to `apiUrl`. */
-export async function startDashboard(apiUrl: string): Promise<{ proc: Proc; url: string }> {
+/** The built dashboard (`next start`) on a free port of 127.0.0.1, forwarding to `apiUrl`; `env` is added to its environment. */
+export async function startDashboard(apiUrl: string, env: NodeJS.ProcessEnv = {}): Promise<{ proc: Proc; url: string }> {
   const port = await freePort();
-  const { proc } = await startNode('dashboard', ['node_modules/next/dist/bin/next', 'start', 'apps/dashboard', '-p', String(port), '-H', '127.0.0.1'], { SWITCHBOARD_API_URL: apiUrl, NEXT_TELEMETRY_DISABLED: '1' }, { ready: (line) => /Ready in|started server/i.test(line) });
+  const { proc } = await startNode('dashboard', ['node_modules/next/dist/bin/next', 'start', 'apps/dashboard', '-p', String(port), '-H', '127.0.0.1'], { SWITCHBOARD_API_URL: apiUrl, NEXT_TELEMETRY_DISABLED: '1', ...env }, { ready: (line) => /Ready in|started server/i.test(line) });
   return { proc, url: `http://127.0.0.1:${port}` };
 }
 

@@ -17,7 +17,7 @@ import type { SnapshotAnswer } from './control/control-client';
 import { TunnelCloses } from './drain/tunnel-closes';
 import { HealthChecks } from './health/health-checks';
 import { ProxyServer } from './proxy/proxy-server';
-import { loadServerCredentials } from './settings';
+import { isInsecureRemoteControl, loadServerCredentials } from './settings';
 import type { AgentSettings } from './settings';
 import { createUpstreamTrust } from './tls/upstream-tls';
 import { AGENT_VERSION } from './version';
@@ -82,6 +82,7 @@ export class Agent {
       {
         url: settings.controlUrl,
         token: settings.token,
+        ...(settings.controlCa ? { ca: settings.controlCa.pem } : {}),
         statsIntervalMs: settings.statsIntervalMs,
         heartbeatIntervalMs: options.heartbeatIntervalMs ?? 10_000,
         backoff: options.backoff ?? DEFAULT_BACKOFF,
@@ -90,7 +91,7 @@ export class Agent {
       },
       { hello: () => this.hello(), onSnapshot: (raw) => this.onSnapshot(raw), stats: () => this.stats() },
     );
-    this.admin = new AdminServer(this.state, createMetrics(this.state, this.control));
+    this.admin = new AdminServer(this.state, createMetrics(this.state, this.control), settings.adminToken);
   }
 
   /**
@@ -105,6 +106,7 @@ export class Agent {
     const ports = { port: proxy.port, adminPort: admin.port, tlsPort: tls?.port ?? null };
     const hosts = { host: proxy.address, adminHost: admin.address, tlsHost: tls?.address ?? null };
     this.logger.info({ ...ports, ...hosts, workers: this.settings.workers, revision: this.state.current?.revision ?? null }, 'listening');
+    if (isInsecureRemoteControl(this.settings.controlUrl)) this.logger.warn({ url: this.settings.controlUrl }, 'control channel is not encrypted (SWITCHBOARD_ALLOW_INSECURE_CONTROL=1): the agent token crosses the network in clear');
     this.control.start();
     return ports;
   }

@@ -45,6 +45,30 @@ describe('the agent process', () => {
     expect(lines[0]!.msg).toMatch(/^invalid environment: SWITCHBOARD_CONTROL_URL: .*SWITCHBOARD_AGENT_TOKEN: is required.*SWITCHBOARD_LISTEN: /);
   });
 
+  it('refuses ws:// to a non-loopback host unless SWITCHBOARD_ALLOW_INSECURE_CONTROL=1, which it warns about', async () => {
+    const env = { SWITCHBOARD_CONTROL_URL: 'ws://10.1.2.3:4000', SWITCHBOARD_AGENT_TOKEN: 'agent-token', SWITCHBOARD_LISTEN: '127.0.0.1:0', SWITCHBOARD_ADMIN_LISTEN: '127.0.0.1:0', SWITCHBOARD_CACHE_DIR: await tempCacheDir() };
+    const refused = run(env);
+    const [code] = (await once(refused.child, 'exit')) as [number];
+    expect(code).toBe(1);
+    expect(refused.lines[0]).toMatchObject({ level: 60 });
+    expect(refused.lines[0]!.msg).toBe(
+      'invalid environment: SWITCHBOARD_CONTROL_URL: ws://10.1.2.3:4000/agents/connect is neither encrypted nor loopback: the agent token would cross the network in clear; use wss:// (SWITCHBOARD_CONTROL_CA_FILE for a private CA), or set SWITCHBOARD_ALLOW_INSECURE_CONTROL=1 on a network you trust',
+    );
+
+    const allowed = run({ ...env, SWITCHBOARD_ALLOW_INSECURE_CONTROL: '1' });
+    await waitFor(() => allowed.lines.find((line) => line.msg === 'listening'), 'the listening line');
+    expect(allowed.lines.find((line) => line.msg.startsWith('control channel is not encrypted'))).toMatchObject({ level: 40, url: 'ws://10.1.2.3:4000/agents/connect' });
+    allowed.child.kill('SIGTERM');
+    expect(((await once(allowed.child, 'exit')) as [number])[0]).toBe(0);
+  });
+
+  it('refuses an admin port beyond loopback without SWITCHBOARD_ADMIN_TOKEN_FILE', async () => {
+    const { child, lines } = run({ SWITCHBOARD_CONTROL_URL: controlPlane.url, SWITCHBOARD_AGENT_TOKEN: 'agent-token', SWITCHBOARD_ADMIN_LISTEN: '0.0.0.0:0' });
+    const [code] = (await once(child, 'exit')) as [number];
+    expect(code).toBe(1);
+    expect(lines[0]!.msg).toBe('invalid environment: SWITCHBOARD_ADMIN_TOKEN_FILE: is required when SWITCHBOARD_ADMIN_LISTEN is not loopback (0.0.0.0 port 0): /config shows member URLs to anyone who can reach the port');
+  });
+
   it('prints the bound ports, proxies, and on SIGTERM closes an open tunnel with 1001 and exits promptly', async () => {
     const { child, lines } = run({
       SWITCHBOARD_CONTROL_URL: controlPlane.url,

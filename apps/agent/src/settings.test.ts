@@ -13,6 +13,7 @@ describe('loadSettings', () => {
       name: hostname(),
       listen: { host: undefined, port: 8080 },
       adminListen: { host: '127.0.0.1', port: 9901 },
+      adminToken: null,
       cacheDir: resolve('.switchboard/agent-cache'),
       statsIntervalMs: 1000,
       requestHeaderMs: 10_000,
@@ -21,6 +22,7 @@ describe('loadSettings', () => {
       workers: 1,
       tls: null,
       upstreamCa: null,
+      controlCa: null,
     });
   });
 

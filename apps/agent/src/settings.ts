@@ -3,6 +3,7 @@ import { availableParallelism, hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { describeIssues } from '@switchboard/protocol';
+import { isLoopbackHost } from './loopback';
 import { caBundleProblem, certificateProblem, keyMismatch, privateKeyProblem } from './tls/pem-files';
 import type { PemFile } from './tls/pem-files';
 
@@ -111,6 +112,56 @@ function keyMatchesCertificate(vars: CredentialVariables, ctx: z.RefinementCtx):
   if (mismatch) ctx.addIssue({ code: 'custom', path: ['SWITCHBOARD_TLS_KEY_FILE'], message: `${key.file} is not the key of the certificate in SWITCHBOARD_TLS_CERT_FILE (${mismatch})` });
 }
 
+/** Shortest admin token accepted, in characters (as SWITCHBOARD_ADMIN_TOKEN on the control plane). */
+const MIN_ADMIN_TOKEN = 16;
+
+/** SWITCHBOARD_ADMIN_TOKEN_FILE: read once at boot; surrounding white space (the file's final newline) is dropped. */
+const adminTokenFile = z.string().transform((text, ctx) => {
+  const file = resolve(text);
+  let token: string;
+  try {
+    token = readFileSync(file, 'utf8').trim();
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: `cannot be read (${(error as Error).message})` });
+    return z.NEVER;
+  }
+  if (token.length >= MIN_ADMIN_TOKEN && /^[\x21-\x7e]+$/.test(token)) return token;
+  ctx.addIssue({ code: 'custom', message: `${file} must hold one token of at least ${MIN_ADMIN_TOKEN} printable ASCII characters without spaces` });
+  return z.NEVER;
+});
+
+/** True when the control channel would carry the agent token in clear (ws/http) to a host other than this one. */
+export function isInsecureRemoteControl(url: string): boolean {
+  const { protocol, hostname } = new URL(url);
+  return (protocol === 'ws:' || protocol === 'http:') && !isLoopbackHost(hostname);
+}
+
+interface ExposureVariables {
+  readonly SWITCHBOARD_CONTROL_URL?: unknown;
+  readonly SWITCHBOARD_ALLOW_INSECURE_CONTROL?: unknown;
+  readonly SWITCHBOARD_ADMIN_LISTEN?: unknown;
+  readonly SWITCHBOARD_ADMIN_TOKEN_FILE?: unknown;
+}
+
+/**
+ * Refuses what would expose a secret on the network: a plaintext control URL to another host
+ * (the agent token in clear) without SWITCHBOARD_ALLOW_INSECURE_CONTROL=1, and an admin port
+ * bound beyond loopback (member URLs in /config) without SWITCHBOARD_ADMIN_TOKEN_FILE. Runs even
+ * when other variables are bad; a variable that failed its own check is skipped here.
+ */
+function secretsStayLocal(vars: ExposureVariables, ctx: z.RefinementCtx): void {
+  const url = typeof vars.SWITCHBOARD_CONTROL_URL === 'string' ? controlChannelUrl(vars.SWITCHBOARD_CONTROL_URL) : undefined;
+  if (url && isInsecureRemoteControl(url) && vars.SWITCHBOARD_ALLOW_INSECURE_CONTROL !== '1') {
+    const message = `${url} is neither encrypted nor loopback: the agent token would cross the network in clear; use wss:// (SWITCHBOARD_CONTROL_CA_FILE for a private CA), or set SWITCHBOARD_ALLOW_INSECURE_CONTROL=1 on a network you trust`;
+    ctx.addIssue({ code: 'custom', path: ['SWITCHBOARD_CONTROL_URL'], message });
+  }
+  const admin = vars.SWITCHBOARD_ADMIN_LISTEN as ListenAddress | string | undefined;
+  if (typeof admin === 'object' && !isLoopbackHost(admin.host) && vars.SWITCHBOARD_ADMIN_TOKEN_FILE === undefined) {
+    const where = `${admin.host ?? 'every interface'} port ${admin.port}`;
+    ctx.addIssue({ code: 'custom', path: ['SWITCHBOARD_ADMIN_TOKEN_FILE'], message: `is required when SWITCHBOARD_ADMIN_LISTEN is not loopback (${where}): /config shows member URLs to anyone who can reach the port` });
+  }
+}
+
 const TLS_LISTENER_VARIABLES = ['SWITCHBOARD_TLS_HOST', 'SWITCHBOARD_TLS_CERT_FILE', 'SWITCHBOARD_TLS_KEY_FILE'] as const;
 
 /** SWITCHBOARD_TLS_PORT turns the TLS listener on and needs a certificate and key; its other variables mean nothing without it. */
@@ -142,9 +193,13 @@ const environment = z.object({
   SWITCHBOARD_TLS_CERT_FILE: certificateFile.optional(),
   SWITCHBOARD_TLS_KEY_FILE: privateKeyFile.optional(),
   SWITCHBOARD_UPSTREAM_CA_FILE: pemFile(caBundleProblem).optional(),
+  SWITCHBOARD_CONTROL_CA_FILE: pemFile(caBundleProblem).optional(),
+  SWITCHBOARD_ALLOW_INSECURE_CONTROL: z.enum(['0', '1'], 'must be 0 or 1').optional(),
+  SWITCHBOARD_ADMIN_TOKEN_FILE: adminTokenFile.optional(),
 })
   // Only looks at which variables are set, so it runs (and reports) even when other variables are bad.
   .superRefine(tlsVariablesTogether, { when: () => true })
+  .superRefine(secretsStayLocal, { when: () => true })
   .superRefine(keyMatchesCertificate);
 
 /** The TLS listener's certificate chain and private key (PEM, as read from their files). */
@@ -170,6 +225,8 @@ export interface AgentSettings {
   readonly listen: ListenAddress;
   /** `/healthz`, `/metrics`, `/config` (default `127.0.0.1:9901`). */
   readonly adminListen: ListenAddress;
+  /** Bearer token every admin request must carry (SWITCHBOARD_ADMIN_TOKEN_FILE), or null (loopback only). */
+  readonly adminToken: string | null;
   /** Absolute directory of the last good snapshot (default `./.switchboard/agent-cache`). */
   readonly cacheDir: string;
   /** Period of `stats` messages in milliseconds (default 1000). */
@@ -187,6 +244,8 @@ export interface AgentSettings {
   readonly tls: TlsListenerSettings | null;
   /** CA bundle trusted for https/wss members besides Node's bundled CAs (SWITCHBOARD_UPSTREAM_CA_FILE), or null. */
   readonly upstreamCa: PemFile | null;
+  /** CA bundle trusted for a wss/https control URL besides Node's bundled CAs (SWITCHBOARD_CONTROL_CA_FILE), or null. */
+  readonly controlCa: PemFile | null;
 }
 
 /** Raised when the environment is invalid; the message names every bad variable. */
@@ -196,7 +255,9 @@ export class SettingsError extends Error {
 
 /**
  * Reads and validates the SWITCHBOARD_* variables (see the README's configuration table), and
- * reads the PEM files they name (TLS certificate, key, upstream CA bundle), checking their content.
+ * reads the files they name (TLS certificate, key, upstream and control CA bundles, admin token),
+ * checking their content. Refuses a plaintext control URL to another host and an admin port
+ * beyond loopback without a token (see secretsStayLocal).
  * Empty variables count as unset. Throws SettingsError naming each bad variable (for a file: its
  * path and why it is unreadable or invalid).
  */
@@ -211,6 +272,7 @@ export function loadSettings(env: NodeJS.ProcessEnv): AgentSettings {
     name: vars.SWITCHBOARD_AGENT_NAME,
     listen: vars.SWITCHBOARD_LISTEN,
     adminListen: vars.SWITCHBOARD_ADMIN_LISTEN,
+    adminToken: vars.SWITCHBOARD_ADMIN_TOKEN_FILE ?? null,
     cacheDir: resolve(vars.SWITCHBOARD_CACHE_DIR),
     statsIntervalMs: vars.SWITCHBOARD_STATS_INTERVAL_MS,
     requestHeaderMs: vars.SWITCHBOARD_REQUEST_HEADER_MS,
@@ -220,6 +282,7 @@ export function loadSettings(env: NodeJS.ProcessEnv): AgentSettings {
 
     tls: tlsListener(vars),
     upstreamCa: vars.SWITCHBOARD_UPSTREAM_CA_FILE ?? null,
+    controlCa: vars.SWITCHBOARD_CONTROL_CA_FILE ?? null,
   };
 }
 

@@ -8,7 +8,8 @@ import { applyMigrations } from './database/migrate';
 /**
  * Starts the control plane: validates the environment, uses DATABASE_URL or starts the embedded
  * Postgres under SWITCHBOARD_DATA_DIR, applies pending migrations, then serves on
- * SWITCHBOARD_CONTROL_PORT. Prints one JSON line `{"msg":"listening","port":N}` when ready.
+ * SWITCHBOARD_CONTROL_PORT (HTTPS with SWITCHBOARD_TLS_*). Prints one JSON line
+ * `{"msg":"listening","port":N,"tls":bool}` when ready.
  * SIGINT/SIGTERM close agents' channels, the HTTP server and the embedded Postgres.
  */
 async function main(): Promise<void> {
@@ -21,7 +22,7 @@ async function main(): Promise<void> {
   const app = await createApp(env, databaseUrl);
   await app.listen(env.SWITCHBOARD_CONTROL_PORT, env.SWITCHBOARD_CONTROL_HOST);
   const address = app.getHttpServer().address() as { port: number };
-  process.stdout.write(`${JSON.stringify({ msg: 'listening', port: address.port, migrationsApplied: applied, embeddedPostgres: embedded !== null, dataDir: embedded ? join(resolve(env.SWITCHBOARD_DATA_DIR), 'postgres') : undefined })}\n`);
+  process.stdout.write(`${JSON.stringify({ msg: 'listening', port: address.port, tls: env.SWITCHBOARD_TLS_CERT_FILE !== undefined, migrationsApplied: applied, embeddedPostgres: embedded !== null, dataDir: embedded ? join(resolve(env.SWITCHBOARD_DATA_DIR), 'postgres') : undefined })}\n`);
   // One shutdown path (not Nest's shutdown hooks, which re-raise the signal before the embedded
   // Postgres has stopped): close agents' channels and HTTP, then Postgres, then exit 0.
   const stop = async () => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { routeRegexProblem } from './route-regex';
 
 /** Names of balancers: DNS-label-like, `[a-z0-9-]{1,63}`, as in ../shared/API.md. */
 export const balancerName = z
@@ -241,9 +242,11 @@ export const MAX_ROUTE_REGEX = 512;
 
 /**
  * Route match: `prefix` matches the path and anything below it at a `/` boundary; `exact` the
- * path alone; `regex` a JavaScript regular expression tested against the path (without the query),
- * as Apache's ProxyPassMatch. With stripPrefix, a regex match that starts at the beginning of
- * the path is removed before forwarding.
+ * path alone; `regex` a regular expression in RE2 syntax (https://github.com/google/re2/wiki/Syntax)
+ * tested against the normalised path (without the query), as Apache's ProxyPassMatch. RE2 runs
+ * in time linear in the path, so it has no backreferences, lookaround or possessive quantifiers;
+ * those are refused by name, and so is a pattern above MAX_ROUTE_REGEX_PROGRAM. With
+ * stripPrefix, a regex match that starts at the beginning of the path is removed before forwarding.
  */
 export const routeMatch = z
   .object({
@@ -255,12 +258,12 @@ export const routeMatch = z
       if (!match.path.startsWith('/')) ctx.addIssue({ code: 'custom', path: ['path'], message: 'must start with /' });
       return;
     }
-    if (match.path.length > MAX_ROUTE_REGEX) ctx.addIssue({ code: 'custom', path: ['path'], message: `must be at most ${MAX_ROUTE_REGEX} characters` });
-    try {
-      new RegExp(match.path);
-    } catch (error) {
-      ctx.addIssue({ code: 'custom', path: ['path'], message: `is not a valid regular expression: ${(error as Error).message}` });
+    if (match.path.length > MAX_ROUTE_REGEX) {
+      ctx.addIssue({ code: 'custom', path: ['path'], message: `must be at most ${MAX_ROUTE_REGEX} characters` });
+      return;
     }
+    const problem = routeRegexProblem(match.path);
+    if (problem !== null) ctx.addIssue({ code: 'custom', path: ['path'], message: problem });
   });
 export type RouteMatch = z.infer<typeof routeMatch>;
 

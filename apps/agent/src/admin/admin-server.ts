@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -19,17 +20,35 @@ function configBody(state: ConfigState): unknown {
   return { revision: current.revision, hash: current.hash, appliedAt: current.appliedAt.toISOString(), source: current.source, config: current.config };
 }
 
+const sha256 = (text: string): Buffer => createHash('sha256').update(text).digest();
+
+/**
+ * True when `authorization` is `Bearer <token>` (scheme case-insensitive, RFC 9110 §11.1).
+ * Compared as SHA-256 digests with timingSafeEqual, so the time taken tells nothing of the token
+ * (not even its length). The token is never empty (settings ask for 16 characters or more).
+ */
+function bearerMatches(authorization: string | undefined, tokenDigest: Buffer): boolean {
+  const match = /^Bearer +(\S+) *$/i.exec(authorization ?? '');
+  return timingSafeEqual(sha256(match?.[1] ?? ''), tokenDigest);
+}
+
 /**
  * The agent's own admin port (API.md): GET /healthz → 200 `{status:'ok'}`, GET /metrics →
  * Prometheus text, GET /config → the served configuration; anything else 404 or 405 (JSON).
+ * With a token (SWITCHBOARD_ADMIN_TOKEN_FILE) every request, whatever its path or method, must
+ * carry `Authorization: Bearer <token>`, else 401 with `WWW-Authenticate: Bearer` (RFC 6750 §3).
  */
 export class AdminServer {
   private readonly server: Server;
+  private readonly tokenDigest: Buffer | null;
 
+  /** `token`: the bearer token every request must carry, or null for none. */
   constructor(
     private readonly state: ConfigState,
     private readonly metrics: Registry,
+    token: string | null = null,
   ) {
+    this.tokenDigest = token === null ? null : sha256(token);
     this.server = createServer((req, res) => {
       this.handle(req, res).catch(() => res.destroy());
     });
@@ -48,6 +67,10 @@ export class AdminServer {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (this.tokenDigest && !bearerMatches(req.headers.authorization, this.tokenDigest)) {
+      res.setHeader('www-authenticate', 'Bearer realm="switchboard-agent"');
+      return sendJson(res, 401, { error: 'a valid Authorization: Bearer token is required (SWITCHBOARD_ADMIN_TOKEN_FILE)' });
+    }
     const path = (req.url ?? '/').split('?')[0];
     if (path !== '/healthz' && path !== '/metrics' && path !== '/config') return sendJson(res, 404, { error: `no such path ${path}` });
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { error: 'only GET' });

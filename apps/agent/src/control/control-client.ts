@@ -1,10 +1,12 @@
 import { CLOSE_CODES, welcomeMessage } from '@switchboard/protocol';
 import type { AgentMessage, HelloMessage, StatsMessage } from '@switchboard/protocol';
+import { rootCertificates } from 'node:tls';
 import type { Logger } from 'pino';
 import { WebSocket } from 'ws';
 import type { RawData } from 'ws';
 import { backoffDelay } from './backoff';
 import type { BackoffOptions } from './backoff';
+import { isCertificateError } from '../tls/upstream-tls';
 
 /** The agent's answer to a snapshot. */
 export type SnapshotAnswer = Extract<AgentMessage, { type: 'ack' | 'nack' }>;
@@ -25,6 +27,8 @@ export interface ControlClientOptions {
   readonly url: string;
   /** Sent as `Authorization: Bearer <token>` on the upgrade. */
   readonly token: string;
+  /** PEM CA bundle trusted for a wss URL besides Node's bundled CAs (SWITCHBOARD_CONTROL_CA_FILE); absent = Node's CAs only. */
+  readonly ca?: Buffer;
   /** Period of `stats` messages. */
   readonly statsIntervalMs: number;
   /** Period of pings; the connection is terminated when two pings in a row got no pong. */
@@ -87,8 +91,10 @@ export class ControlClient {
   }
 
   private connect(): void {
-    const { url, token } = this.options;
-    const socket = new WebSocket(url, { headers: { authorization: `Bearer ${token}` }, maxPayload: MAX_PAYLOAD, handshakeTimeout: 10_000 });
+    const { url, token, ca } = this.options;
+    // `ca` replaces Node's bundled CAs in tls.connect, so they are listed too (a public CA keeps working).
+    const trust = ca ? { ca: [...rootCertificates, ca] } : {};
+    const socket = new WebSocket(url, { headers: { authorization: `Bearer ${token}` }, maxPayload: MAX_PAYLOAD, handshakeTimeout: 10_000, ...trust });
     this.socket = socket;
     let ending: Ending = 'failed';
     let refusedStatus: number | undefined;
@@ -97,7 +103,10 @@ export class ControlClient {
       refusedStatus = res.statusCode;
       socket.terminate();
     });
-    socket.on('error', (error) => (lastError = error.message));
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      lastError = error.message;
+      if (error.code !== undefined && isCertificateError(error.code)) this.options.logger.error({ url, code: error.code, reason: error.message }, 'control plane certificate refused (is its CA in SWITCHBOARD_CONTROL_CA_FILE, and its name the URL host?)');
+    });
     socket.on('open', () => this.onOpen(socket));
     socket.on('message', (data, isBinary) => {
       if (this.onMessage(socket, data, isBinary)) ending = 'welcomed';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SnapshotRoute } from '@switchboard/protocol';
+import { RE2JS } from 're2js';
 import { route } from '../testing/fixtures';
 import { compileRoutes, forwardPath, matchRoute, requestHost, splitTarget } from './routes';
 
@@ -162,6 +163,18 @@ describe('forwardPath', () => {
 });
 
 describe('regex routes', () => {
+  it('takes RE2 syntax: named groups (?P<n>…), inline flags (?i), POSIX classes', () => {
+    const routes = routesOf(
+      route('named', 'b', { match: { type: 'regex', path: '^/u/(?P<id>[0-9]+)$' } }),
+      route('nocase', 'b', { match: { type: 'regex', path: '(?i)^/docs/' } }),
+      route('posix', 'b', { match: { type: 'regex', path: '^/[[:alpha:]]+$' } }),
+    );
+    expect(winner(routes, '/u/42')).toBe('named');
+    expect(winner(routes, '/DOCS/x')).toBe('nocase');
+    expect(winner(routes, '/abc')).toBe('posix');
+    expect(winner(routes, '/ab1')).toBeUndefined();
+  });
+
   it('tests the raw path anywhere unless anchored, case-sensitively, without the query', () => {
     const routes = routesOf(route('ws', 'b', { match: { type: 'regex', path: '/ws$' } }), route('api', 'b', { match: { type: 'regex', path: '^/api/v[0-9]+/' } }));
     expect(winner(routes, '/rooms/7/ws')).toBe('ws');
@@ -174,8 +187,8 @@ describe('regex routes', () => {
 
   it('compiles each expression once per snapshot, and reuses it across requests', () => {
     const [compiled] = routesOf(route('r', 'b', { match: { type: 'regex', path: '^/x' } }));
-    expect(compiled!.regex).toBeInstanceOf(RegExp);
-    expect(compiled!.regex!.flags).toBe('');
+    expect(compiled!.regex).toBeInstanceOf(RE2JS);
+    expect(compiled!.regex!.flags()).toBe(0);
     for (let i = 0; i < 3; i++) expect(matchRoute([compiled!], { host: 'h', path: '/x/y', websocket: false })?.route).toBe(compiled);
     expect(routesOf(route('p', 'b')).map((r) => r.regex)).toEqual([null]);
   });
@@ -205,5 +218,27 @@ describe('regex routes', () => {
     expect(reverse({ type: 'prefix', path: '/' }, true)).toBeNull();
     expect(reverse({ type: 'exact', path: '/chat' }, true)).toBeNull();
     expect(reverse({ type: 'regex', path: '^/chat' }, true)).toBeNull();
+  });
+});
+
+describe('regex routes against a pathological pattern (ReDoS, issue 7)', () => {
+  // `^/(a+)+$` against a run of a's ending in a mismatch takes a backtracking engine 2^n steps
+  // (258 ms at 26 characters in the old agent, doubling per character): 100,000 would never end.
+  const attack = `/${'a'.repeat(100_000)}!`;
+
+  it.each([false, true])('answers in linear time, stripPrefix=%s', (stripPrefix) => {
+    const routes = routesOf(route('evil', 'b', { match: { type: 'regex', path: '^/(a+)+$' }, stripPrefix }), route('rest', 'b', { priority: -1 }));
+    const started = performance.now();
+    expect(winner(routes, attack)).toBe('rest');
+    expect(winner(routes, `/${'a'.repeat(100_000)}`)).toBe('evil');
+    // Generous for a contended CI machine; a backtracking engine would not finish at all.
+    expect(performance.now() - started).toBeLessThan(10_000);
+  });
+
+  it('still strips a match at the start of a long path', () => {
+    const routes = routesOf(route('evil', 'b', { match: { type: 'regex', path: '^/(a+)+' }, stripPrefix: true }));
+    const path = `/${'a'.repeat(100_000)}/rest`;
+    const matched = matchRoute(routes, { host: 'h', path, websocket: false })!;
+    expect(forwardPath(matched.stripLength, path, '?q')).toBe('/rest?q');
   });
 });

@@ -1,4 +1,6 @@
+import { compileRouteRegex } from '@switchboard/protocol';
 import type { SnapshotRoute } from '@switchboard/protocol';
+import type { RE2JS } from 're2js';
 
 /** How a request's WebSocket-ness is tested against a route (`any` always passes). */
 type WebsocketRule = SnapshotRoute['websocket'];
@@ -15,8 +17,8 @@ export interface CompiledRoute<T> {
   readonly type: SnapshotRoute['match']['type'];
   /** The match path, or the regex source for `regex` (its length orders routes either way). */
   readonly path: string;
-  /** For `regex`: the expression, compiled once per snapshot (no flags, so no lastIndex state); else null. */
-  readonly regex: RegExp | null;
+  /** For `regex`: the expression compiled once per snapshot by RE2 (linear time in the path, no backtracking); else null. */
+  readonly regex: RE2JS | null;
   readonly websocket: WebsocketRule;
   readonly stripPrefix: boolean;
   /** Characters to remove from the front of the path for `prefix` and `exact` (the path without a trailing `/`), or 0. */
@@ -54,7 +56,7 @@ function compileRoute<T>(route: SnapshotRoute, target: T): CompiledRoute<T> {
     hostSuffix: wildcard ? route.host!.slice(1) : null,
     type,
     path,
-    regex: type === 'regex' ? new RegExp(path) : null,
+    regex: type === 'regex' ? compileRouteRegex(path) : null,
     websocket: route.websocket,
     stripPrefix: route.stripPrefix,
     stripLength: literalStrip,
@@ -105,20 +107,33 @@ function hostMatches(route: CompiledRoute<unknown>, host: string): boolean {
  * slash. A regex is tested anywhere in the path; only a match at index 0 is stripped.
  */
 function pathMatch(route: CompiledRoute<unknown>, path: string): number {
-  if (route.regex !== null) {
-    const found = route.regex.exec(path);
-    if (found === null) return -1;
-    return route.stripPrefix && found.index === 0 ? found[0].length : 0;
-  }
+  if (route.regex !== null) return regexMatch(route.regex, route.stripPrefix, path);
   if (route.type === 'exact' || path.length === route.path.length) return path === route.path ? route.stripLength : -1;
   return path.startsWith(route.path) && (route.path.endsWith('/') || path.charCodeAt(route.path.length) === 0x2f) ? route.stripLength : -1;
+}
+
+/**
+ * A regex route's answer for pathMatch. `test` runs RE2's DFA (no capture positions, the fast
+ * path); only a stripping route that matched pays for the match positions (RE2's NFA, still
+ * linear in the path times the program size, which the schema caps).
+ */
+function regexMatch(regex: RE2JS, stripPrefix: boolean, path: string): number {
+  if (!regex.test(path)) return -1;
+  if (!stripPrefix) return 0;
+  const found = regex.matcher(path);
+  found.find();
+  return found.start() === 0 ? found.end() : 0;
 }
 
 function websocketMatches(rule: WebsocketRule, websocket: boolean): boolean {
   return rule === 'any' || (rule === 'only') === websocket;
 }
 
-/** The first route in match order that accepts the request, or undefined. Paths are compared raw (not decoded); a regex is tried last (after host and websocket). */
+/**
+ * The first route in match order that accepts the request, or undefined. The path is compared as
+ * given: the proxy passes it normalised (see normalizePath), so `%2F` stays encoded and `..` never
+ * appears; a regex is tried last (after host and websocket).
+ */
 export function matchRoute<T>(routes: readonly CompiledRoute<T>[], request: RouteRequest): MatchedRoute<T> | undefined {
   for (const route of routes) {
     if (!websocketMatches(route.websocket, request.websocket) || !hostMatches(route, request.host)) continue;

@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { PROTOCOL_VERSION } from '@switchboard/protocol';
 import type { AgentMessage, Snapshot } from '@switchboard/protocol';
@@ -17,17 +18,26 @@ export class FakeControlPlane {
   readonly messages: AgentMessage[] = [];
   /** Upgrade attempts, accepted or refused. */
   upgrades = 0;
+  /** TLS handshakes that failed (with `tls`): each is one dial of an agent that refused the certificate. */
+  tlsFailures = 0;
   /** When set, sent after each welcome. */
   snapshot: Snapshot | undefined;
   private readonly server: Server;
   private readonly wss: WebSocketServer;
 
-  /** `autoPong: false` leaves the agent's pings unanswered, as a dead peer would. */
-  constructor(private readonly token = 'agent-token', options: { autoPong?: boolean } = {}) {
+  /** `autoPong: false` leaves the agent's pings unanswered, as a dead peer would; `tls` serves wss:// with that certificate and key (PEM). */
+  constructor(
+    private readonly token = 'agent-token',
+    private readonly options: { autoPong?: boolean; tls?: { cert: Buffer; key: Buffer } } = {},
+  ) {
     this.wss = new WebSocketServer({ noServer: true, autoPong: options.autoPong ?? true });
-    this.server = createServer((_req, res) => res.writeHead(404).end());
+    const notFound = (_req: unknown, res: { writeHead(status: number): { end(): void } }) => res.writeHead(404).end();
+    this.server = options.tls ? createHttpsServer(options.tls, notFound) : createServer(notFound);
+    this.server.on('tlsClientError', () => (this.tlsFailures += 1));
     this.server.on('upgrade', (req, socket, head) => {
       this.upgrades += 1;
+      // An agent terminating after a refusal resets the socket; without a handler that would be an uncaught ECONNRESET.
+      socket.on('error', () => socket.destroy());
       if (req.url !== '/agents/connect' || req.headers.authorization !== `Bearer ${this.token}`) {
         socket.end('HTTP/1.1 401 Unauthorized\r\ncontent-length: 0\r\nconnection: close\r\n\r\n');
         return;
@@ -44,7 +54,7 @@ export class FakeControlPlane {
 
   /** The base URL agents are given (without /agents/connect). */
   get url(): string {
-    return `ws://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return `${this.options.tls ? 'wss' : 'ws'}://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
   get port(): number {

@@ -1,4 +1,29 @@
 import { z } from 'zod';
+import { certificateProblem, keyProblem, readPemFile, type PemFile } from './tls-files';
+
+/** A PEM file setting, read at boot (the process serves what it read, whatever happens to the file later). */
+const pemFile = z.string().transform((path, ctx): PemFile => {
+  const read = readPemFile(path);
+  if (typeof read !== 'string') return read;
+  ctx.addIssue({ code: 'custom', message: read });
+  return z.NEVER;
+});
+
+/**
+ * SWITCHBOARD_TLS_CERT_FILE and _KEY_FILE come together, as a certificate and its own key. Runs
+ * even when other variables are bad; a file that could not be read (still its path) is reported
+ * by its own check only.
+ */
+function tlsPair(env: { SWITCHBOARD_TLS_CERT_FILE?: PemFile | string; SWITCHBOARD_TLS_KEY_FILE?: PemFile | string }, ctx: z.RefinementCtx): void {
+  const { SWITCHBOARD_TLS_CERT_FILE: cert, SWITCHBOARD_TLS_KEY_FILE: key } = env;
+  if (cert && !key) return ctx.addIssue({ code: 'custom', path: ['SWITCHBOARD_TLS_KEY_FILE'], message: 'is required when SWITCHBOARD_TLS_CERT_FILE is set' });
+  if (key && !cert) return ctx.addIssue({ code: 'custom', path: ['SWITCHBOARD_TLS_CERT_FILE'], message: 'is required when SWITCHBOARD_TLS_KEY_FILE is set' });
+  if (typeof cert !== 'object' || typeof key !== 'object') return;
+  const certWhy = certificateProblem(cert);
+  if (certWhy) return ctx.addIssue({ code: 'custom', path: ['SWITCHBOARD_TLS_CERT_FILE'], message: certWhy });
+  const keyWhy = keyProblem(key, cert);
+  if (keyWhy) ctx.addIssue({ code: 'custom', path: ['SWITCHBOARD_TLS_KEY_FILE'], message: keyWhy });
+}
 
 /**
  * The control plane's settings, read once at boot from the environment. A bad value stops the
@@ -18,13 +43,20 @@ export const envSchema = z.object({
   /** An agent not heard from for this long is shown offline (ms). */
   SWITCHBOARD_AGENT_OFFLINE_MS: z.coerce.number().int().min(1000).default(5000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
+  /** PEM certificate chain (leaf first): with the key below, the port serves HTTPS and WSS only. Unset → plain HTTP (or TLS terminated in front). */
+  SWITCHBOARD_TLS_CERT_FILE: pemFile.optional(),
+  /** Its PEM private key, unencrypted; required with SWITCHBOARD_TLS_CERT_FILE and only with it. */
+  SWITCHBOARD_TLS_KEY_FILE: pemFile.optional(),
 });
 export type Env = z.infer<typeof envSchema>;
+
+/** The schema with the checks across variables (they run even when another variable is bad). */
+const checkedEnv = envSchema.superRefine(tlsPair, { when: () => true });
 
 /** Parses the environment; throws an Error listing every bad variable and why. */
 export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ''));
-  const result = envSchema.safeParse(cleaned);
+  const result = checkedEnv.safeParse(cleaned);
   if (result.success) return result.data;
   const lines = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
   throw new Error(`invalid environment:\n${lines.join('\n')}`);
