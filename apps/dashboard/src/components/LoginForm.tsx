@@ -1,15 +1,37 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { ApiError, parseProblem } from '@/lib/api';
 import { safeNextPath } from '@/lib/next-path';
+
+/** Where to go once signed in: the `?next=` of this page when it is a same-origin path, else `/`. */
+function nextPath(): string {
+  return safeNextPath(new URLSearchParams(window.location.search).get('next'));
+}
 
 export function LoginForm() {
   const router = useRouter();
   const [token, setToken] = useState('');
   const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  // Busy until the session check below has answered: no click is lost before the page is live.
+  const [busy, setBusy] = useState(true);
+
+  // SameSite=Strict keeps the session cookie off a navigation that starts on another site (a
+  // link in a chat or a ticket), so a signed-in user following one lands here; this page's own
+  // request does carry the cookie, and a live session goes straight on.
+  useEffect(() => {
+    const ac = new AbortController();
+    fetch('/api/v1/me', { cache: 'no-store', signal: ac.signal })
+      .then((res) => {
+        if (res.ok) router.replace(nextPath());
+        else setBusy(false);
+      })
+      .catch(() => {
+        if (!ac.signal.aborted) setBusy(false); // no dashboard: the form stays usable, and says so on submit
+      });
+    return () => ac.abort();
+  }, [router]);
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -22,7 +44,7 @@ export function LoginForm() {
     setError(null);
     try {
       await startSession(candidate);
-      router.replace(safeNextPath(new URLSearchParams(window.location.search).get('next')));
+      router.replace(nextPath());
     } catch (err) {
       setError(loginError(err));
       setBusy(false);
