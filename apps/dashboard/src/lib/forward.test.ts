@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DISCARD_AFTER_REFUSAL_BYTES } from './body-limit';
 import { forwardWithSession } from './forward';
 
 // The `/api/v1/*` route's logic against a recording control plane built on node:http: what the
@@ -83,12 +84,16 @@ describe('forwardWithSession', () => {
       { baseUrl: base, maxBodyBytes: 64 * 1024 },
     );
     expect(declared.status).toBe(413);
+    // A client that never stops sending: refused at the cap, then drained up to the discard cap, then cut.
     let pulled = 0;
+    let markCancelled: () => void = () => undefined;
+    const cancelled = new Promise<void>((r) => (markCancelled = r));
     const endless = new ReadableStream<Uint8Array>({
       pull(controller) {
-        pulled++;
+        pulled += 16 * 1024;
         controller.enqueue(new Uint8Array(16 * 1024));
       },
+      cancel: () => markCancelled(),
     });
     const chunked = await forwardWithSession(
       new Request('http://dash:3000/api/v1/config', { method: 'PUT', headers: sameOrigin, body: endless, duplex: 'half' } as RequestInit),
@@ -96,7 +101,9 @@ describe('forwardWithSession', () => {
     );
     expect(chunked.status).toBe(413);
     expect(await chunked.json()).toMatchObject({ status: 413, detail: 'The request body exceeds 65536 bytes.' });
-    expect(pulled).toBeLessThan(10); // reading stopped at the cap
+    await cancelled;
+    expect(pulled).toBeGreaterThan(DISCARD_AFTER_REFUSAL_BYTES);
+    expect(pulled).toBeLessThanOrEqual(64 * 1024 + DISCARD_AFTER_REFUSAL_BYTES + 4 * 16 * 1024);
     expect(seen).toEqual([]);
     const fits = await forwardWithSession(new Request('http://dash:3000/api/v1/config', { method: 'PUT', headers: sameOrigin, body: new Uint8Array(64 * 1024) }), {
       baseUrl: base,
