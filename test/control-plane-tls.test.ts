@@ -58,7 +58,8 @@ describe('control plane serving TLS', () => {
 
   it('the dashboard forwards to an https SWITCHBOARD_API_URL, trusting NODE_EXTRA_CA_CERTS', async () => {
     const direct = await stack.api('GET', '/api/v1/balancers');
-    const res = await fetch(`${stack.dashboardUrl}/api/v1/balancers`, { headers: { authorization: `Bearer ${stack.adminToken}` } });
+    // The dashboard forwards with the session cookie's token (a browser-sent Authorization is dropped).
+    const res = await fetch(`${stack.dashboardUrl}/api/v1/balancers`, { headers: { cookie: `switchboard_session=${stack.adminToken}` } });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual(direct.body);
   });

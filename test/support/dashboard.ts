@@ -1,4 +1,4 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import WebSocket from 'ws';
 import type { Stack } from './stack';
 
@@ -7,10 +7,38 @@ export async function signedInPage(browser: Browser, stack: Stack, timeoutMs = 1
   const page = await browser.newPage();
   page.setDefaultTimeout(timeoutMs);
   await page.goto(`${stack.dashboardUrl}/login`);
-  await page.locator('[data-testid="token"]').fill(stack.adminToken);
-  await page.locator('[data-testid="login"]').click();
+  await submitLogin(page, stack.adminToken);
   await page.waitForURL(`${stack.dashboardUrl}/`);
   return page;
+}
+
+/** Fills the login form of the page (already on /login) with `token` and submits it. */
+export async function submitLogin(page: Page, token: string): Promise<void> {
+  await page.locator('[data-testid="token"]').fill(token);
+  await page.locator('[data-testid="login"]').click();
+}
+
+/**
+ * Collects the Content-Security-Policy violations of every page of `context` from now on:
+ * `securitypolicyviolation` events (recorded by an init script, which CSP does not govern)
+ * and Chromium's console reports ("Refused to … because it violates …").
+ */
+export async function watchCspViolations(context: BrowserContext): Promise<string[]> {
+  const seen: string[] = [];
+  await context.exposeBinding('__reportCspViolation', (_source, text: string) => void seen.push(text));
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      const report = (window as unknown as { __reportCspViolation: (t: string) => void }).__reportCspViolation;
+      void report(`${e.violatedDirective} blocked ${e.blockedURI || 'inline'} at ${e.documentURI}`);
+    });
+  });
+  const onPage = (page: Page) =>
+    page.on('console', (msg) => {
+      if (/Content Security Policy/i.test(msg.text())) seen.push(`console: ${msg.text()}`);
+    });
+  context.pages().forEach(onPage);
+  context.on('page', onPage);
+  return seen;
 }
 
 /** Sum of the open-tunnels cells of the member table equals `n` within `timeoutMs`. */

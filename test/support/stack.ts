@@ -187,12 +187,18 @@ export async function startStack(
   };
   for (let i = 0; i < (opts.agents ?? 1); i++) await stack.startAgent();
   if (opts.dashboard) {
-    const port = await freePort();
-    const { proc } = await startNode('dashboard', ['node_modules/next/dist/bin/next', 'start', 'apps/dashboard', '-p', String(port), '-H', '127.0.0.1'], { SWITCHBOARD_API_URL: apiUrl, NEXT_TELEMETRY_DISABLED: '1', ...(opts.tls ? { NODE_EXTRA_CA_CERTS: opts.tls.caFile } : {}) }, { ready: (line) => /Ready in|started server/i.test(line) });
-    procs.push(proc);
-    stack.dashboardUrl = `http://127.0.0.1:${port}`;
+    const dashboard = await startDashboard(apiUrl, opts.tls ? { NODE_EXTRA_CA_CERTS: opts.tls.caFile } : {});
+    procs.push(dashboard.proc);
+    stack.dashboardUrl = dashboard.url;
   }
   return stack;
+}
+
+/** The built dashboard (`next start`) on a free port of 127.0.0.1, forwarding to `apiUrl`; `env` is added to its environment. */
+export async function startDashboard(apiUrl: string, env: NodeJS.ProcessEnv = {}): Promise<{ proc: Proc; url: string }> {
+  const port = await freePort();
+  const { proc } = await startNode('dashboard', ['node_modules/next/dist/bin/next', 'start', 'apps/dashboard', '-p', String(port), '-H', '127.0.0.1'], { SWITCHBOARD_API_URL: apiUrl, NEXT_TELEMETRY_DISABLED: '1', ...env }, { ready: (line) => /Ready in|started server/i.test(line) });
+  return { proc, url: `http://127.0.0.1:${port}` };
 }
 
 function setFirstAgent(stack: Stack, handle: AgentHandle): void {

@@ -1,10 +1,10 @@
 'use client';
 
 import Link from 'next/link';
-import { usePathname, useRouter } from 'next/navigation';
+import { usePathname } from 'next/navigation';
 import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
 import { api } from '@/lib/api';
-import { clearToken, loginPath, readToken } from '@/lib/session';
+import { signOut } from '@/lib/session';
 import type { Me } from '@/lib/types';
 
 const SessionContext = createContext<Me | null>(null);
@@ -14,32 +14,29 @@ export function useMe(): Me | null {
   return useContext(SessionContext);
 }
 
-/** Gate for every page but /login: no token, no page. */
+/**
+ * Frame of every page but /login. proxy.ts sends visitors without a session cookie to the
+ * login page; a cookie the control plane refuses is found out by the first API call (401 →
+ * login page).
+ */
 export function ConsoleShell({ children }: { children: ReactNode }) {
-  const router = useRouter();
   const pathname = usePathname();
-  const [ready, setReady] = useState(false);
   const [me, setMe] = useState<Me | null>(null);
+  const [signOutError, setSignOutError] = useState<string | null>(null);
 
   useEffect(() => {
-    if (!readToken()) {
-      router.replace(loginPath(window.location.pathname + window.location.search));
-      return;
-    }
-    setReady(true);
     const ac = new AbortController();
     api<Me>('GET', '/me', undefined, { signal: ac.signal })
       .then((res) => setMe(res.body))
       .catch(() => undefined); // a 401 has already redirected; other failures leave the name blank
     return () => ac.abort();
-  }, [router]);
+  }, []);
 
-  function signOut() {
-    clearToken();
-    router.replace('/login');
+  function onSignOut() {
+    setSignOutError(null);
+    signOut().catch(() => setSignOutError('Sign-out failed: the dashboard did not answer. Try again.'));
   }
 
-  if (!ready) return <p className="boot">Loading…</p>;
   return (
     <SessionContext.Provider value={me}>
       <header className="topbar">
@@ -57,9 +54,14 @@ export function ConsoleShell({ children }: { children: ReactNode }) {
               {me.name} <span className="role">{me.role}</span>
             </span>
           )}
-          <button type="button" className="link" onClick={signOut}>
+          <button type="button" className="link" data-testid="sign-out" onClick={onSignOut}>
             Sign out
           </button>
+          {signOutError && (
+            <span className="error" role="alert">
+              {signOutError}
+            </span>
+          )}
         </div>
       </header>
       <main className="page">{children}</main>

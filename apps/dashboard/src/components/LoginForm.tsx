@@ -1,16 +1,37 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
-import { useState, type FormEvent } from 'react';
-import { ApiError, api } from '@/lib/api';
-import { safeNextPath, storeToken } from '@/lib/session';
-import type { Me } from '@/lib/types';
+import { useEffect, useState, type FormEvent } from 'react';
+import { ApiError, parseProblem } from '@/lib/api';
+import { safeNextPath } from '@/lib/next-path';
+
+/** Where to go once signed in: the `?next=` of this page when it is a same-origin path, else `/`. */
+function nextPath(): string {
+  return safeNextPath(new URLSearchParams(window.location.search).get('next'));
+}
 
 export function LoginForm() {
   const router = useRouter();
   const [token, setToken] = useState('');
   const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  // Busy until the session check below has answered: no click is lost before the page is live.
+  const [busy, setBusy] = useState(true);
+
+  // SameSite=Strict keeps the session cookie off a navigation that starts on another site (a
+  // link in a chat or a ticket), so a signed-in user following one lands here; this page's own
+  // request does carry the cookie, and a live session goes straight on.
+  useEffect(() => {
+    const ac = new AbortController();
+    fetch('/api/v1/me', { cache: 'no-store', signal: ac.signal })
+      .then((res) => {
+        if (res.ok) router.replace(nextPath());
+        else setBusy(false);
+      })
+      .catch(() => {
+        if (!ac.signal.aborted) setBusy(false); // no dashboard: the form stays usable, and says so on submit
+      });
+    return () => ac.abort();
+  }, [router]);
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -22,9 +43,8 @@ export function LoginForm() {
     setBusy(true);
     setError(null);
     try {
-      await api<Me>('GET', '/me', undefined, { token: candidate, on401: 'throw' });
-      storeToken(candidate);
-      router.replace(safeNextPath(new URLSearchParams(window.location.search).get('next')));
+      await startSession(candidate);
+      router.replace(nextPath());
     } catch (err) {
       setError(loginError(err));
       setBusy(false);
@@ -58,6 +78,22 @@ export function LoginForm() {
       </button>
     </form>
   );
+}
+
+/** `POST /session`: the dashboard checks the token and keeps it in an HttpOnly cookie. */
+async function startSession(token: string): Promise<void> {
+  let res: Response;
+  try {
+    res = await fetch('/session', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify({ token }),
+      cache: 'no-store',
+    });
+  } catch {
+    throw new ApiError(0, null);
+  }
+  if (!res.ok) throw new ApiError(res.status, await parseProblem(res));
 }
 
 function loginError(err: unknown): string {

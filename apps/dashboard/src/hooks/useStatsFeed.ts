@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'react';
 import { api } from '@/lib/api';
 import { newerSnapshot } from '@/lib/rows';
-import { readToken, redirectToLogin } from '@/lib/session';
+import { redirectToLogin } from '@/lib/session';
 import { runStatsStream, type StreamStatus } from '@/lib/stats-stream';
 import type { StatsSnapshot } from '@/lib/types';
 
@@ -13,14 +13,12 @@ export function useStatsFeed(): { stats: StatsSnapshot | null; status: StreamSta
   const [status, setStatus] = useState<StreamStatus>('connecting');
 
   useEffect(() => {
-    const token = readToken();
-    if (!token) return;
     const ac = new AbortController();
     const accept = (s: StatsSnapshot) => setStats((current) => newerSnapshot(current, s));
     api<StatsSnapshot>('GET', '/stats', undefined, { signal: ac.signal })
       .then((res) => accept(res.body))
       .catch(() => undefined); // the feed below retries on its own
-    void runStatsStream({ token, signal: ac.signal, onStats: accept, onStatus: setStatus, onUnauthorized: redirectToLogin });
+    void runStatsStream({ signal: ac.signal, onStats: accept, onStatus: setStatus, onUnauthorized: redirectToLogin });
     return () => ac.abort();
   }, []);
 

@@ -1,4 +1,4 @@
-import { readToken, redirectToLogin } from './session';
+import { redirectToLogin } from './session';
 import type { Problem } from './types';
 
 export class ApiError extends Error {
@@ -41,18 +41,15 @@ export interface ApiResponse<T> {
 }
 
 export interface ApiOptions {
-  /** Defaults to the stored session token. */
-  token?: string | null;
   signal?: AbortSignal;
-  /** 'redirect' (default): a 401 ends the session and goes to /login. 'throw': leave it to the caller. */
-  on401?: 'redirect' | 'throw';
 }
 
-/** Calls the control plane through the dashboard's `/api/v1` pass-through. `path` starts after /api/v1. */
+/**
+ * Calls the control plane through the dashboard's `/api/v1` pass-through. `path` starts after
+ * /api/v1. The session cookie goes along by itself; the dashboard turns it into the bearer token.
+ */
 export async function api<T>(method: string, path: string, body?: unknown, opts: ApiOptions = {}): Promise<ApiResponse<T>> {
-  const token = opts.token === undefined ? readToken() : opts.token;
   const headers: Record<string, string> = { Accept: 'application/json' };
-  if (token) headers.Authorization = `Bearer ${token}`;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   let res: Response;
   try {
@@ -67,7 +64,8 @@ export async function api<T>(method: string, path: string, body?: unknown, opts:
     if (opts.signal?.aborted) throw err;
     throw new ApiError(0, null);
   }
-  if (res.status === 401 && (opts.on401 ?? 'redirect') === 'redirect') redirectToLogin();
+  // 401: the session's token is gone (revoked, or no cookie); the forwarder has removed the cookie.
+  if (res.status === 401) redirectToLogin();
   if (!res.ok) throw new ApiError(res.status, await parseProblem(res));
   const text = await res.text();
   return { status: res.status, body: (text ? JSON.parse(text) : null) as T, headers: res.headers };

@@ -9,9 +9,9 @@ describe('proxy helpers', () => {
     expect(upstreamUrl('http://dash/api/v1/a%2Fb', 'http://cp/prefix')).toBe('http://cp/prefix/api/v1/a%2Fb');
   });
 
-  it('forwards auth and content headers only', () => {
+  it('forwards content headers only, never Authorization or cookies', () => {
     const out = forwardedRequestHeaders(new Headers({ authorization: 'Bearer x', cookie: 'a=b', 'content-type': 'application/json', 'if-match': '3', host: 'dash' }));
-    expect(Object.fromEntries(out)).toEqual({ authorization: 'Bearer x', 'content-type': 'application/json', 'if-match': '3' });
+    expect(Object.fromEntries(out)).toEqual({ 'content-type': 'application/json', 'if-match': '3' });
   });
 
   it('drops framing headers and keeps event streams unbuffered', () => {
@@ -62,18 +62,24 @@ describe('proxyToControlPlane against a real server', () => {
     await new Promise((r) => server.close(r));
   });
 
-  it('passes method, body, query and auth, and returns status, headers and body', async () => {
+  it('passes method, body, query and the session token, and returns status, headers and body', async () => {
     const req = new Request('http://dash/api/v1/balancers/b1/members/m1?dryRun=true', {
       method: 'PATCH',
-      headers: { authorization: 'Bearer abc', cookie: 'secret=1', 'content-type': 'application/json' },
+      headers: { authorization: 'Bearer from-a-script', cookie: 'secret=1', 'content-type': 'application/json' },
       body: JSON.stringify({ weight: 500 }),
     });
-    const res = await proxyToControlPlane(req, { baseUrl: base });
+    const res = await proxyToControlPlane(req, { baseUrl: base, token: 'abc' });
     expect(res.status).toBe(400);
     expect(res.headers.get('content-type')).toBe('application/problem+json');
     expect(res.headers.get('switchboard-revision')).toBe('5');
     expect(await res.json()).toMatchObject({ detail: 'weight must be between 1 and 100' });
     expect(seen.at(-1)).toEqual({ method: 'PATCH', url: '/api/v1/balancers/b1/members/m1?dryRun=true', auth: 'Bearer abc', cookie: undefined, body: '{"weight":500}' });
+  });
+
+  it('sends no Authorization without a session token', async () => {
+    const res = await proxyToControlPlane(new Request('http://dash/api/v1/other', { headers: { authorization: 'Bearer from-a-script' } }), { baseUrl: base });
+    expect(res.status).toBe(204);
+    expect(seen.at(-1)).toMatchObject({ method: 'GET', url: '/api/v1/other', auth: undefined });
   });
 
   it('handles bodiless answers', async () => {

@@ -1,11 +1,16 @@
 // Server side of the dashboard's `/api/v1/*` pass-through to the control plane. The browser only
 // ever talks to the dashboard's origin; the control plane's address is read at request time.
 
+import { MAX_FORWARDED_BODY_BYTES, readBodyUpTo } from './body-limit';
+
 export const DEFAULT_API_URL = 'http://127.0.0.1:4000';
 
-/** Request headers worth passing on; everything else (cookies, Next internals) stays here. */
+/**
+ * Request headers worth passing on; everything else (cookies, Next internals) stays here.
+ * `Authorization` is not among them: the only credential forwarded is the session cookie's
+ * token (`ProxyOptions.token`), so a page script cannot pick another identity.
+ */
 const FORWARDED_REQUEST_HEADERS = [
-  'authorization',
   'accept',
   'accept-language',
   'content-type',
@@ -70,7 +75,8 @@ export function returnedResponseHeaders(upstream: Headers): Headers {
   return out;
 }
 
-function problem(status: number, title: string, detail: string): Response {
+/** A problem+json (RFC 9457) answer made by the dashboard itself. */
+export function problem(status: number, title: string, detail: string): Response {
   return new Response(JSON.stringify({ type: 'about:blank', title, status, detail }), {
     status,
     headers: { 'content-type': 'application/problem+json', 'cache-control': 'no-store' },
@@ -79,22 +85,33 @@ function problem(status: number, title: string, detail: string): Response {
 
 export interface ProxyOptions {
   baseUrl: string;
+  /** The session's API token, sent as `Authorization: Bearer`; none: the call goes without. */
+  token?: string | null;
+  /** Larger request bodies get 413 and are not forwarded; default 1 MiB. */
+  maxBodyBytes?: number;
   fetch?: typeof fetch;
 }
 
-/** Forwards `request` to the control plane and streams the answer back. */
+/**
+ * Forwards `request` to the control plane and streams the answer back. Answers 413 itself,
+ * without calling the control plane, when the body exceeds `maxBodyBytes`.
+ */
 export async function proxyToControlPlane(request: Request, opts: ProxyOptions): Promise<Response> {
   const doFetch = opts.fetch ?? fetch;
   const target = upstreamUrl(request.url, opts.baseUrl);
   const method = request.method.toUpperCase();
   const hasBody = method !== 'GET' && method !== 'HEAD';
+  const headers = forwardedRequestHeaders(request.headers);
+  if (opts.token) headers.set('authorization', `Bearer ${opts.token}`);
+  const maxBodyBytes = opts.maxBodyBytes ?? MAX_FORWARDED_BODY_BYTES;
   let upstream: Response;
   try {
-    const body = hasBody ? await request.arrayBuffer() : undefined;
+    const body = hasBody ? await readBodyUpTo(request, maxBodyBytes) : undefined;
+    if (body?.tooLarge) return problem(413, 'Content Too Large', `The request body exceeds ${maxBodyBytes} bytes.`);
     upstream = await doFetch(target, {
       method,
-      headers: forwardedRequestHeaders(request.headers),
-      body: body && body.byteLength > 0 ? body : undefined,
+      headers,
+      body: body && body.bytes.byteLength > 0 ? body.bytes : undefined,
       // The browser going away (tab closed, EventSource-style reader cancelled) ends the upstream call.
       signal: request.signal,
       redirect: 'manual',

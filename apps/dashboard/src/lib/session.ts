@@ -1,42 +1,20 @@
-// Browser-side session: the API token lives in localStorage under one key.
+// Browser side of the session. The API token is in an HttpOnly cookie that scripts cannot
+// read (see session-cookie.ts); the browser sends it with every same-origin request.
 
-export const TOKEN_KEY = 'switchboard.token';
+import { loginPath } from './next-path';
 
-export function readToken(): string | null {
-  try {
-    return window.localStorage.getItem(TOKEN_KEY);
-  } catch {
-    return null;
-  }
-}
-
-export function storeToken(token: string): void {
-  window.localStorage.setItem(TOKEN_KEY, token);
-}
-
-export function clearToken(): void {
-  try {
-    window.localStorage.removeItem(TOKEN_KEY);
-  } catch {
-    // storage unavailable: nothing to clear
-  }
-}
-
-/** Only same-origin absolute paths are accepted as a post-login destination. */
-export function safeNextPath(next: string | null | undefined): string {
-  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return '/';
-  if (next === '/login' || next.startsWith('/login?') || next.startsWith('/login/')) return '/';
-  return next;
-}
-
-export function loginPath(currentPath: string): string {
-  const next = safeNextPath(currentPath);
-  return next === '/' ? '/login' : `/login?next=${encodeURIComponent(next)}`;
-}
-
-/** Drops the token and leaves for the login page, remembering where we were. */
+/** Leaves for the login page, remembering where we were. The forwarder has already removed a refused cookie. */
 export function redirectToLogin(): void {
-  clearToken();
   const here = window.location.pathname + window.location.search;
   window.location.replace(loginPath(here));
+}
+
+/**
+ * Ends the session (`DELETE /session` removes the cookie) and goes to the login page.
+ * Throws, staying on the page, when the dashboard did not confirm it.
+ */
+export async function signOut(): Promise<void> {
+  const res = await fetch('/session', { method: 'DELETE', cache: 'no-store' });
+  if (!res.ok) throw new Error(`sign-out answered HTTP ${res.status}`);
+  window.location.replace('/login');
 }

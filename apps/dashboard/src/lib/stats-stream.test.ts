@@ -35,7 +35,6 @@ describe('runStatsStream', () => {
       return sseResponse(chunks ?? [], init?.signal, chunks === undefined);
     }) as typeof fetch;
     const done = runStatsStream({
-      token: 'tok',
       signal: ac.signal,
       fetch: fakeFetch,
       backoff: fast,
@@ -48,7 +47,8 @@ describe('runStatsStream', () => {
     await done;
     expect(seen).toEqual(['t1', 't2', 't3']);
     expect(calls.length).toBeGreaterThanOrEqual(2);
-    expect(calls[0]).toEqual({ url: '/api/v1/stats/stream', auth: 'Bearer tok' });
+    // The browser never sends a token: the session cookie goes along by itself.
+    expect(calls[0]).toEqual({ url: '/api/v1/stats/stream', auth: null });
     expect(statuses.slice(0, 4)).toEqual(['connecting', 'live', 'reconnecting', 'live']);
   });
 
@@ -56,7 +56,6 @@ describe('runStatsStream', () => {
     let calls = 0;
     let unauthorized = 0;
     await runStatsStream({
-      token: 'bad',
       signal: new AbortController().signal,
       backoff: fast,
       fetch: (async () => {
@@ -74,7 +73,6 @@ describe('runStatsStream', () => {
     let calls = 0;
     const seen: string[] = [];
     await runStatsStream({
-      token: 't',
       signal: ac.signal,
       backoff: fast,
       stallMs: 50,

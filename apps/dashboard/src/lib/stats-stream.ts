@@ -5,7 +5,6 @@ import type { StatsSnapshot } from './types';
 export type StreamStatus = 'connecting' | 'live' | 'reconnecting';
 
 export interface StatsStreamOptions {
-  token: string;
   signal: AbortSignal;
   onStats: (snapshot: StatsSnapshot) => void;
   onStatus?: (status: StreamStatus) => void;
@@ -43,7 +42,7 @@ export async function runStatsStream(opts: StatsStreamOptions): Promise<void> {
     try {
       armStallTimer();
       const res = await doFetch(url, {
-        headers: { Authorization: `Bearer ${opts.token}`, Accept: 'text/event-stream' },
+        headers: { Accept: 'text/event-stream' }, // the session cookie goes along by itself
         cache: 'no-store',
         signal: conn.signal,
       });
