@@ -39,6 +39,8 @@ export interface StackTls {
 /** A control plane, agents and optionally the dashboard, each a separate process, on free ports. */
 export interface Stack {
   apiUrl: string;
+  /** The control plane's database on the test Postgres (null with the embedded one). */
+  databaseUrl: string | null;
   adminToken: string;
   /** The first agent's proxy URL (http://127.0.0.1:PORT); changes when that agent restarts. */
   agentUrl: string;
@@ -50,6 +52,8 @@ export interface Stack {
   stopControlPlane(): Promise<void>;
   /** Starts it again on the same port and database. */
   startControlPlane(): Promise<void>;
+  /** Starts another control-plane replica on the same database (stopped by `stop`); returns its http:// URL. */
+  startReplica(): Promise<string>;
   /** The running control plane's output lines so far (stdout and stderr). */
   controlPlaneOutput(): string[];
   /** Starts one more agent with its own cache directory (or `cacheDir`). */
@@ -74,10 +78,12 @@ export function freePort(): Promise<number> {
 /**
  * Starts the control plane (against `databaseUrl` when given, else a fresh database on the test
  * Postgres when it answers, else the embedded Postgres in a temp dir; `controlEnv` added to its
- * environment), creates an agent token through the API and starts `agents` agents (default 1),
- * plus the dashboard when asked.
+ * environment), creates an agent token through the API and starts `agents` agents (default 1,
+ * each with `agentEnv` on top of its own settings), plus the dashboard when asked.
  */
-export async function startStack(opts: { dashboard?: boolean; agents?: number; tls?: StackTls; databaseUrl?: string; controlEnv?: NodeJS.ProcessEnv } = {}): Promise<Stack> {
+export async function startStack(
+  opts: { dashboard?: boolean; agents?: number; tls?: StackTls; databaseUrl?: string; controlEnv?: NodeJS.ProcessEnv; agentEnv?: NodeJS.ProcessEnv } = {},
+): Promise<Stack> {
   const tmp = mkdtempSync(join(tmpdir(), 'switchboard-test-'));
   const database: TestDatabase | null = opts.databaseUrl ? null : await createTestDatabase();
   const adminToken = `sb_test_${randomBytes(16).toString('hex')}`;
@@ -127,6 +133,7 @@ export async function startStack(opts: { dashboard?: boolean; agents?: number; t
       SWITCHBOARD_ADMIN_LISTEN: '127.0.0.1:0',
       SWITCHBOARD_CACHE_DIR: spec.cacheDir,
       LOG_LEVEL: 'warn',
+      ...opts.agentEnv,
     });
     procs.push(proc);
     return { proc, url: `http://127.0.0.1:${String(ready.port)}`, adminUrl: `http://127.0.0.1:${String(ready.adminPort)}` };
@@ -134,6 +141,7 @@ export async function startStack(opts: { dashboard?: boolean; agents?: number; t
 
   const stack: Stack = {
     apiUrl,
+    databaseUrl: opts.databaseUrl ?? database?.url ?? null,
     adminToken,
     agentUrl: '',
     agentAdminUrl: '',
@@ -146,6 +154,12 @@ export async function startStack(opts: { dashboard?: boolean; agents?: number; t
     },
     startControlPlane: async () => {
       controlPlane = (await startNode('control-plane', [CONTROL_PLANE], controlEnv, { timeoutMs: 120_000 })).proc;
+    },
+    startReplica: async () => {
+      if (!stack.databaseUrl) throw new Error('a second replica needs the test Postgres (the embedded one serves one process)');
+      const port = await freePort();
+      procs.push((await startNode(`control-plane-${port}`, [CONTROL_PLANE], { ...controlEnv, SWITCHBOARD_CONTROL_PORT: String(port) }, { timeoutMs: 120_000 })).proc);
+      return `http://127.0.0.1:${port}`;
     },
     controlPlaneOutput: () => controlPlane?.output ?? [],
     startAgent: async (agentOpts = {}) => {

@@ -29,7 +29,7 @@ export interface AgentOptions {
   readonly heartbeatIntervalMs?: number;
   /** Reconnect backoff (default 250 ms doubling to 10 s, full jitter). */
   readonly backoff?: BackoffOptions;
-  /** Reconnect delay after the control plane refused the agent (default 30 s, ±50 %). */
+  /** Reconnect delay after the control plane refused the agent (default: settings.refusedRetryMs, ±50 %). */
   readonly refusedRetryMs?: number;
   /** How long shutdown lets requests and tunnels finish before cutting them (default 2 s). */
   readonly shutdownGraceMs?: number;
@@ -85,7 +85,7 @@ export class Agent {
         statsIntervalMs: settings.statsIntervalMs,
         heartbeatIntervalMs: options.heartbeatIntervalMs ?? 10_000,
         backoff: options.backoff ?? DEFAULT_BACKOFF,
-        refusedRetryMs: options.refusedRetryMs ?? 30_000,
+        refusedRetryMs: options.refusedRetryMs ?? settings.refusedRetryMs,
         logger: this.logger,
       },
       { hello: () => this.hello(), onSnapshot: (raw) => this.onSnapshot(raw), stats: () => this.stats() },

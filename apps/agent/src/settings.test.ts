@@ -16,6 +16,7 @@ describe('loadSettings', () => {
       adminToken: null,
       cacheDir: resolve('.switchboard/agent-cache'),
       statsIntervalMs: 1000,
+      refusedRetryMs: 30_000,
       requestHeaderMs: 10_000,
       maxHeaderBytes: 16_384,
       requestBodyIdleMs: 30_000,
@@ -37,6 +38,7 @@ describe('loadSettings', () => {
       SWITCHBOARD_ADMIN_LISTEN: '[::1]:9999',
       SWITCHBOARD_CACHE_DIR: '/var/cache/sb',
       SWITCHBOARD_STATS_INTERVAL_MS: '250',
+      SWITCHBOARD_CONTROL_REFUSED_RETRY_MS: '2000',
       SWITCHBOARD_REQUEST_HEADER_MS: '300',
       SWITCHBOARD_MAX_HEADER_BYTES: '4096',
       SWITCHBOARD_REQUEST_BODY_IDLE_MS: '0',
@@ -50,6 +52,7 @@ describe('loadSettings', () => {
       adminListen: { host: '::1', port: 9999 },
       cacheDir: '/var/cache/sb',
       statsIntervalMs: 250,
+      refusedRetryMs: 2000,
       requestHeaderMs: 300,
       maxHeaderBytes: 4096,
       requestBodyIdleMs: 0,
@@ -69,12 +72,13 @@ describe('loadSettings', () => {
   });
 
   it('refuses to start naming each bad variable', () => {
-    const load = () => loadSettings({ SWITCHBOARD_CONTROL_URL: 'ftp://x', SWITCHBOARD_LISTEN: '8080', SWITCHBOARD_STATS_INTERVAL_MS: 'often' });
+    const load = () => loadSettings({ SWITCHBOARD_CONTROL_URL: 'ftp://x', SWITCHBOARD_LISTEN: '8080', SWITCHBOARD_STATS_INTERVAL_MS: 'often', SWITCHBOARD_CONTROL_REFUSED_RETRY_MS: '10' });
     expect(load).toThrow(SettingsError);
     expect(load).toThrow(/SWITCHBOARD_CONTROL_URL: must be an absolute ws/);
     expect(load).toThrow(/SWITCHBOARD_AGENT_TOKEN: is required/);
     expect(load).toThrow(/SWITCHBOARD_LISTEN: must be :PORT or HOST:PORT/);
     expect(load).toThrow(/SWITCHBOARD_STATS_INTERVAL_MS/);
+    expect(load).toThrow(/SWITCHBOARD_CONTROL_REFUSED_RETRY_MS: .*100/);
   });
 
   it('refuses listener limits out of range', () => {

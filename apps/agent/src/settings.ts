@@ -197,6 +197,7 @@ const environment = z.object({
   SWITCHBOARD_ADMIN_LISTEN: listenAddress.prefault('127.0.0.1:9901'),
   SWITCHBOARD_CACHE_DIR: z.string().default('./.switchboard/agent-cache'),
   SWITCHBOARD_STATS_INTERVAL_MS: z.coerce.number().int('must be an integer').min(100).max(60_000).default(1_000),
+  SWITCHBOARD_CONTROL_REFUSED_RETRY_MS: z.coerce.number().int('must be an integer').min(100).max(3_600_000).default(30_000),
   SWITCHBOARD_REQUEST_HEADER_MS: z.coerce.number().int('must be an integer').min(100).max(600_000).default(10_000),
   SWITCHBOARD_MAX_HEADER_BYTES: z.coerce.number().int('must be an integer').min(1_024).max(1_048_576).default(16_384),
   SWITCHBOARD_REQUEST_BODY_IDLE_MS: z.coerce.number().int('must be an integer').min(0).max(3_600_000).default(30_000),
@@ -248,6 +249,8 @@ export interface AgentSettings {
   readonly cacheDir: string;
   /** Period of `stats` messages in milliseconds (default 1000). */
   readonly statsIntervalMs: number;
+  /** Reconnect delay (±50 %) after the control plane refused or revoked this agent, in milliseconds (default 30000). */
+  readonly refusedRetryMs: number;
   /** Time the whole request head may take to arrive on the proxy port, in milliseconds (default 10000). */
   readonly requestHeaderMs: number;
   /** Largest request head accepted on the proxy port, in bytes (default 16384); larger gets 431. */
@@ -298,6 +301,7 @@ export function loadSettings(env: NodeJS.ProcessEnv): AgentSettings {
     adminToken: vars.SWITCHBOARD_ADMIN_TOKEN_FILE ?? null,
     cacheDir: resolve(vars.SWITCHBOARD_CACHE_DIR),
     statsIntervalMs: vars.SWITCHBOARD_STATS_INTERVAL_MS,
+    refusedRetryMs: vars.SWITCHBOARD_CONTROL_REFUSED_RETRY_MS,
     requestHeaderMs: vars.SWITCHBOARD_REQUEST_HEADER_MS,
     maxHeaderBytes: vars.SWITCHBOARD_MAX_HEADER_BYTES,
     requestBodyIdleMs: vars.SWITCHBOARD_REQUEST_BODY_IDLE_MS,

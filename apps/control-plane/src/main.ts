@@ -4,13 +4,15 @@ import { createApp } from './app';
 import { loadEnv } from './config/env';
 import { startEmbeddedPostgres } from './database/embedded-postgres';
 import { applyMigrations } from './database/migrate';
+import { stopOnSignals } from './shutdown';
 
 /**
  * Starts the control plane: validates the environment, uses DATABASE_URL or starts the embedded
  * Postgres under SWITCHBOARD_DATA_DIR, applies pending migrations, then serves on
  * SWITCHBOARD_CONTROL_PORT (HTTPS with SWITCHBOARD_TLS_*). Prints one JSON line
  * `{"msg":"listening","port":N,"tls":bool}` when ready.
- * SIGINT/SIGTERM close agents' channels, the HTTP server and the embedded Postgres.
+ * SIGINT/SIGTERM close live streams, agents' channels, the HTTP server and the embedded Postgres
+ * within SWITCHBOARD_SHUTDOWN_GRACE_MS (see shutdown.ts).
  */
 async function main(): Promise<void> {
   const env = loadEnv();
@@ -24,14 +26,8 @@ async function main(): Promise<void> {
   const address = app.getHttpServer().address() as { port: number };
   process.stdout.write(`${JSON.stringify({ msg: 'listening', port: address.port, tls: env.SWITCHBOARD_TLS_CERT_FILE !== undefined, migrationsApplied: applied, embeddedPostgres: embedded !== null, dataDir: embedded ? join(resolve(env.SWITCHBOARD_DATA_DIR), 'postgres') : undefined })}\n`);
   // One shutdown path (not Nest's shutdown hooks, which re-raise the signal before the embedded
-  // Postgres has stopped): close agents' channels and HTTP, then Postgres, then exit 0.
-  const stop = async () => {
-    await app.close();
-    await embedded?.stop();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void stop());
-  process.once('SIGTERM', () => void stop());
+  // Postgres has stopped): live streams and agents' channels, HTTP, then Postgres, then exit 0.
+  stopOnSignals(app, embedded, env.SWITCHBOARD_SHUTDOWN_GRACE_MS);
 }
 
 main().catch((error: unknown) => {

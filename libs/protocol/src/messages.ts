@@ -83,6 +83,10 @@ export const CLOSE_CODES = {
   badMessage: 4400,
   /** The agent token is missing, unknown or revoked (also answered as HTTP 401 at the upgrade). */
   unauthorized: 4401,
+  /** The agent token of an open channel was revoked (through any replica); a reconnect is then refused with HTTP 401. */
+  credentialRevoked: 4403,
+  /** The hello's agent name is bound to another, unrevoked agent token: the name cannot be taken over. */
+  nameConflict: 4409,
   /** The agent's protocol version is not supported by this control plane. */
   unsupportedProtocol: 4426,
 } as const;

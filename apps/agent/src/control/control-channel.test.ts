@@ -183,4 +183,19 @@ describe('control channel', () => {
     await waitFor(() => lines.find((line) => line.msg.startsWith('control plane refused this agent')), 'the refusal to be logged');
     await waitFor(() => stack.controlPlane.messages.filter((m) => m.type === 'hello').length === 2, 'a retry');
   });
+
+  it('treats close 4403 (token revoked) and 4409 (name taken) as refusals, naming the code, the reason and the revision served', async () => {
+    const { logger, lines } = capturedLogger();
+    await stack.start({ refusedRetryMs: 100, logger });
+    await stack.controlPlane.next('hello');
+    for (const client of stack.controlPlane.clients) client.close(CLOSE_CODES.credentialRevoked, 'agent token revoked');
+    const revoked = await waitFor(() => lines.find((line) => line.msg.includes('close 4403')), 'the revocation to be logged');
+    expect(revoked).toMatchObject({ level: 50, code: 4403, reason: 'agent token revoked', servingRevision: null });
+    expect(revoked.msg).toMatch(/^control plane refused this agent: close 4403 "agent token revoked", agent token revoked .*; still serving revision none/);
+    expect(revoked['retryInMs'] as number).toBeLessThanOrEqual(150);
+    await waitFor(() => stack.controlPlane.messages.filter((m) => m.type === 'hello').length === 2, 'a retry');
+    for (const client of stack.controlPlane.clients) client.close(CLOSE_CODES.nameConflict, 'agent name x is bound to another agent token');
+    const conflict = await waitFor(() => lines.find((line) => line.msg.includes('close 4409')), 'the name conflict to be logged');
+    expect(conflict.msg).toContain('agent name bound to another agent token');
+  });
 });

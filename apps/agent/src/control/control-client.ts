@@ -43,6 +43,17 @@ export interface ControlClientOptions {
 /** Largest control message accepted, in bytes (a snapshot of a big fleet fits easily). */
 const MAX_PAYLOAD = 64 * 1024 * 1024;
 
+/**
+ * Close codes by which the control plane refuses this agent (DESIGN.md, "Control channel"):
+ * retried on the slow `refusedRetryMs`, with what the operator should fix.
+ */
+const REFUSALS: ReadonlyMap<number, string> = new Map([
+  [CLOSE_CODES.unauthorized, 'agent token refused (check SWITCHBOARD_AGENT_TOKEN)'],
+  [CLOSE_CODES.credentialRevoked, 'agent token revoked (give this agent a new SWITCHBOARD_AGENT_TOKEN)'],
+  [CLOSE_CODES.nameConflict, 'agent name bound to another agent token (check SWITCHBOARD_AGENT_NAME, or revoke the other token to re-enrol the name)'],
+  [CLOSE_CODES.unsupportedProtocol, 'protocol version unsupported (upgrade the agent or the control plane)'],
+]);
+
 /** Why the last connection ended, for choosing the next delay. */
 type Ending = 'failed' | 'refused' | 'welcomed';
 
@@ -50,8 +61,9 @@ type Ending = 'failed' | 'refused' | 'welcomed';
  * The agent's end of the control channel (DESIGN.md, "Control channel"): dials out, sends
  * hello, answers every snapshot with ack or nack (in order of arrival), sends stats and pings
  * periodically, and reconnects forever with jittered exponential backoff — slowly when the
- * control plane refuses the token (HTTP 401 / close 4401) or the protocol (close 4426); an
- * HTTP 503 (the control plane cannot check the token, its database being down) is an ordinary
+ * control plane refuses the token (HTTP 401 / close 4401), revokes it (close 4403), refuses the
+ * name (close 4409) or the protocol (close 4426); meanwhile the agent keeps serving its revision.
+ * An HTTP 503 (the control plane cannot check the token, its database being down) is an ordinary
  * failure, retried on the normal backoff.
  * Messages that are not JSON or fail their schema are logged and counted, never fatal.
  */
@@ -114,7 +126,7 @@ export class ControlClient {
       if (this.onMessage(socket, data, isBinary)) ending = 'welcomed';
     });
     socket.on('close', (code, reason) => {
-      if (refusedStatus === 401 || code === CLOSE_CODES.unauthorized || code === CLOSE_CODES.unsupportedProtocol) ending = 'refused';
+      if (refusedStatus === 401 || REFUSALS.has(code)) ending = 'refused';
       this.onClose(socket, ending, refusedStatus === undefined ? { code, reason: reason.toString(), error: lastError } : { status: refusedStatus });
     });
   }
@@ -174,10 +186,17 @@ export class ControlClient {
     this.socket = undefined;
     if (this.stopped) return;
     const delay = this.nextDelay(ending);
-    const log = { ...detail, url: this.options.url, retryInMs: delay };
-    if (ending === 'refused') this.options.logger.error(log, 'control plane refused this agent (check SWITCHBOARD_AGENT_TOKEN and the agent version)');
-    else if ('status' in detail && detail.status === 503) this.options.logger.warn(log, 'control plane unavailable (503, e.g. its database is down); retrying on the normal backoff');
-    else this.options.logger.warn(log, 'control channel closed');
+    const servingRevision = this.handlers.hello().revision;
+    const log = { ...detail, url: this.options.url, retryInMs: delay, servingRevision };
+    if (ending === 'refused') {
+      const why = 'status' in detail ? `HTTP ${detail.status} at the handshake` : `close ${detail.code} "${detail.reason}"`;
+      const hint = REFUSALS.get('status' in detail ? CLOSE_CODES.unauthorized : detail.code) ?? '';
+      this.options.logger.error(log, `control plane refused this agent: ${why}, ${hint}; still serving revision ${servingRevision ?? 'none'} from its last good snapshot`);
+    } else if ('status' in detail && detail.status === 503) {
+      this.options.logger.warn(log, 'control plane unavailable (503, e.g. its database is down); retrying on the normal backoff');
+    } else {
+      this.options.logger.warn(log, 'control channel closed');
+    }
     this.reconnectTimer = setTimeout(() => this.connect(), delay);
   }
 

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { agentMessage, CLOSE_CODES, describeIssues, PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS, type AgentMessage, type ControlMessage } from '@switchboard/protocol';
 import type { WebSocket } from 'ws';
 import { isDatabaseUnavailable } from '../common/database-errors';
+import type { TokenBucket } from './token-bucket';
 
 /** What a session needs from the control plane; implemented by AgentsGateway. */
 export interface SessionHost {
@@ -25,14 +26,24 @@ export class AgentSession {
   agentId: string | null = null;
   /** Revision last sent, so a replay of the same revision is not sent twice. */
   sentRevision: number | null = null;
+  /** memberId → balancerId of the snapshot last sent: the only members its stats may name. */
+  sentMembers: ReadonlyMap<string, string> = new Map();
+  /** Warnings already logged for this channel (one each, the metric counts the rest). */
+  readonly warned = new Set<string>();
   alive = true;
   private readonly logger = new Logger('AgentSession');
   private readonly helloTimer: NodeJS.Timeout;
   private lastUnavailableLog = 0;
 
+  /**
+   * @param tokenId the agent token the upgrade was authenticated with.
+   * @param statsBucket admits `stats` messages (rate limit); the others are always handled.
+   */
   constructor(
     readonly socket: WebSocket,
     private readonly host: SessionHost,
+    readonly tokenId: string,
+    readonly statsBucket: TokenBucket,
   ) {
     this.helloTimer = setTimeout(() => this.close(CLOSE_CODES.badMessage, 'no hello received'), HELLO_TIMEOUT_MS);
     socket.on('message', (data, isBinary) => this.receive(isBinary ? null : data.toString()));
@@ -49,8 +60,9 @@ export class AgentSession {
     if (this.socket.readyState === this.socket.OPEN) this.socket.send(JSON.stringify(message));
   }
 
+  /** Closes with `code`; the reason is cut to the 123 bytes a close frame can carry (RFC 6455 §5.5). */
   close(code: number, reason: string): void {
-    this.socket.close(code, reason);
+    this.socket.close(code, closeReason(reason));
   }
 
   private receive(text: string | null): void {
@@ -87,6 +99,11 @@ export class AgentSession {
     if (!this.agentId) return this.close(CLOSE_CODES.badMessage, 'first message must be hello');
     return this.host.onMessage(this, message);
   }
+}
+
+function closeReason(text: string): string {
+  const bytes = Buffer.from(text);
+  return bytes.length <= 123 ? text : bytes.subarray(0, 120).toString().replace(/\uFFFD$/, '') + '...';
 }
 
 function parse(text: string | null): { ok: true; value: AgentMessage } | { ok: false; reason: string } {

@@ -1,19 +1,23 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { PROTOCOL_VERSION, type AgentMessage } from '@switchboard/protocol';
+import { CLOSE_CODES, PROTOCOL_VERSION, type AgentMessage, type SnapshotConfig, type StatsMessage } from '@switchboard/protocol';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Subscription } from 'rxjs';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { AuthService } from '../auth/auth.service';
+import { Revocations } from '../auth/revocations.service';
 import { bearerToken } from '../auth/secrets';
 import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from '../common/database-errors';
+import type { Env } from '../config/env';
+import { ENV } from '../config/settings.module';
 import { MetricsService } from '../metrics/metrics.service';
 import { RevisionFeed } from '../revisions/revision-feed.service';
 import { RevisionsService, type RevisionView } from '../revisions/revisions.service';
 import { StatsService } from '../stats/stats.service';
 import { AgentSession, type SessionHost } from './agent-session';
-import { AgentsService } from './agents.service';
+import { AgentNameConflict, AgentsService } from './agents.service';
+import { TokenBucket } from './token-bucket';
 
 /** Path of the control channel on the control plane's HTTP port. */
 export const AGENT_CHANNEL_PATH = '/agents/connect';
@@ -21,12 +25,19 @@ export const AGENT_CHANNEL_PATH = '/agents/connect';
 const HEARTBEAT_MS = 10_000;
 /** Largest control message accepted from an agent (bytes). */
 const MAX_PAYLOAD = 4 * 1024 * 1024;
+/** Stats messages an agent may send at once before SWITCHBOARD_AGENT_STATS_RATE applies. */
+const STATS_BURST = 5;
+/** Time agents get to answer the close of a shutting-down control plane before their sockets are cut (ms). */
+const GOING_AWAY_MS = 1_000;
 
 /**
  * The agents' WebSocket control channel at ws://HOST:PORT/agents/connect, on the API's own HTTP
  * server. The agent token is checked during the upgrade (401 before any WebSocket exists); after
  * `hello` the agent gets `welcome` and, when it is behind, the latest snapshot; every new revision
  * (from RevisionFeed, so also those written through other replicas) is pushed to every agent.
+ * A name is bound to its agent token (close 4409 for another token); revoking the token closes its
+ * channels on every replica (close 4403). Stats are rate-limited per channel and may only name
+ * members of the snapshot last sent on it. Shutdown closes every channel with 1001.
  */
 @Injectable()
 export class AgentsGateway implements OnApplicationBootstrap, OnModuleDestroy, SessionHost {
@@ -35,6 +46,9 @@ export class AgentsGateway implements OnApplicationBootstrap, OnModuleDestroy, S
   private readonly sessions = new Set<AgentSession>();
   private heartbeat: NodeJS.Timeout | null = null;
   private feed: Subscription | null = null;
+  private revoked: Subscription | null = null;
+  /** Agent tokens this replica heard revoked: a hello racing the announcement is refused too. */
+  private readonly revokedTokens = new Set<string>();
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
@@ -44,24 +58,40 @@ export class AgentsGateway implements OnApplicationBootstrap, OnModuleDestroy, S
     private readonly revisionFeed: RevisionFeed,
     private readonly stats: StatsService,
     private readonly metrics: MetricsService,
+    private readonly revocations: Revocations,
+    @Inject(ENV) private readonly env: Env,
   ) {}
 
   onApplicationBootstrap(): void {
     const server = this.adapterHost.httpAdapter.getHttpServer() as Server;
     server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => void this.upgrade(request, socket, head));
     this.feed = this.revisionFeed.revisions.subscribe(() => void this.broadcastLatest());
+    this.revoked = this.revocations.agentTokensRevoked(() => [...this.sessions].map((s) => s.tokenId)).subscribe((ids) => this.closeRevoked(ids));
     this.heartbeat = setInterval(() => this.ping(), HEARTBEAT_MS);
   }
 
-  onModuleDestroy(): void {
+  /**
+   * Refuses new channels (503, from ws once closed) and closes every open one (also those still
+   * before hello) with 1001, so agents reconnect to another replica at once; sockets that do not
+   * finish the close within GOING_AWAY_MS are cut.
+   */
+  async onModuleDestroy(): Promise<void> {
     this.feed?.unsubscribe();
+    this.revoked?.unsubscribe();
     if (this.heartbeat) clearInterval(this.heartbeat);
-    for (const session of this.sessions) session.socket.terminate();
     this.wss.close();
+    await Promise.all([...this.wss.clients].map((ws) => goAway(ws)));
   }
 
   async onHello(session: AgentSession, hello: Extract<AgentMessage, { type: 'hello' }>): Promise<void> {
-    session.agentId = await this.agents.register(hello);
+    try {
+      session.agentId = await this.agents.register(hello, session.tokenId);
+    } catch (error) {
+      if (!(error instanceof AgentNameConflict)) throw error;
+      this.logger.warn(`refused agent ${hello.agent.name}: ${error.message}`);
+      return session.close(CLOSE_CODES.nameConflict, `agent name ${hello.agent.name} is bound to another agent token`);
+    }
+    if (this.revokedTokens.has(session.tokenId)) return session.close(CLOSE_CODES.credentialRevoked, 'agent token revoked');
     this.sessions.add(session);
     this.metrics.agentsConnected.set(this.sessions.size);
     session.send({ type: 'welcome', agentId: session.agentId, protocolVersion: PROTOCOL_VERSION });
@@ -69,6 +99,7 @@ export class AgentsGateway implements OnApplicationBootstrap, OnModuleDestroy, S
     const latest = await this.revisions.latest();
     if (hello.hash === latest.hash) {
       session.sentRevision = latest.number;
+      session.sentMembers = memberIndex(latest.config);
       await this.agents.acked(session.agentId, hello.revision ?? latest.number, latest.hash);
       return;
     }
@@ -85,7 +116,7 @@ export class AgentsGateway implements OnApplicationBootstrap, OnModuleDestroy, S
         this.logger.warn(`agent ${agentId} rejected revision ${message.revision}: ${message.reason}`);
         return this.agents.nacked(agentId, message.revision, message.reason);
       case 'stats':
-        return this.stats.record(agentId, message);
+        return this.recordStats(session, agentId, message);
     }
   }
 
@@ -98,6 +129,41 @@ export class AgentsGateway implements OnApplicationBootstrap, OnModuleDestroy, S
 
   countInvalid(): void {
     this.metrics.invalidMessages.inc();
+  }
+
+  /**
+   * Writes admitted stats (SWITCHBOARD_AGENT_STATS_RATE, burst STATS_BURST): over the rate, the
+   * message is dropped before any SQL; figures for members it was not sent are dropped by
+   * StatsService. Each kind of drop is logged once per channel and counted always.
+   */
+  private async recordStats(session: AgentSession, agentId: string, message: StatsMessage): Promise<void> {
+    if (!session.statsBucket.take()) {
+      this.metrics.statsDropped.inc({ reason: 'rate_limited' });
+      this.warnOnce(session, 'rate', `agent ${agentId} sends stats faster than ${this.env.SWITCHBOARD_AGENT_STATS_RATE}/s; the excess is dropped (switchboard_agent_stats_dropped_total)`);
+      return;
+    }
+    const dropped = await this.stats.record(agentId, message, session.sentMembers);
+    this.metrics.statsRecorded.inc();
+    if (dropped.length === 0) return;
+    this.metrics.statsDropped.inc({ reason: 'unknown_member' }, dropped.length);
+    const named = dropped.slice(0, 5).join(', ') + (dropped.length > 5 ? `, … (${dropped.length})` : '');
+    this.warnOnce(session, 'members', `agent ${agentId} sent figures for members not in revision ${session.sentRevision ?? 'none'} it was sent (${named}); dropped`);
+  }
+
+  private warnOnce(session: AgentSession, kind: string, message: string): void {
+    if (session.warned.has(kind)) return;
+    session.warned.add(kind);
+    this.logger.warn(message);
+  }
+
+  /** Closes, with 4403, every channel of this replica opened with one of the revoked agent tokens `ids`. */
+  private closeRevoked(ids: string[]): void {
+    for (const id of ids) this.revokedTokens.add(id);
+    for (const session of this.sessions) {
+      if (!ids.includes(session.tokenId)) continue;
+      this.logger.warn(`agent ${session.agentId ?? '?'}: its agent token ${session.tokenId} was revoked; closing its channel (${CLOSE_CODES.credentialRevoked})`);
+      session.close(CLOSE_CODES.credentialRevoked, 'agent token revoked');
+    }
   }
 
   private async upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
@@ -113,7 +179,8 @@ export class AgentsGateway implements OnApplicationBootstrap, OnModuleDestroy, S
       return this.refuseUnchecked(socket, error);
     }
     if (!tokenId) return refuse(socket, 401, 'Unauthorized', token ? 'unknown or revoked agent token' : 'missing agent token');
-    this.wss.handleUpgrade(request, socket, head, (ws) => new AgentSession(ws, this));
+    const bucket = new TokenBucket(this.env.SWITCHBOARD_AGENT_STATS_RATE, STATS_BURST);
+    this.wss.handleUpgrade(request, socket, head, (ws) => new AgentSession(ws, this, tokenId, bucket));
   }
 
   private refuseUnchecked(socket: Duplex, error: unknown): void {
@@ -130,6 +197,7 @@ export class AgentsGateway implements OnApplicationBootstrap, OnModuleDestroy, S
 
   private sendSnapshot(session: AgentSession, revision: RevisionView): void {
     session.sentRevision = revision.number;
+    session.sentMembers = memberIndex(revision.config);
     session.send({ type: 'snapshot', revision: revision.number, hash: revision.hash, config: revision.config });
     this.metrics.snapshotsSent.inc();
   }
@@ -144,6 +212,24 @@ export class AgentsGateway implements OnApplicationBootstrap, OnModuleDestroy, S
       session.socket.ping();
     }
   }
+}
+
+/** memberId → balancerId of every member of `config`. */
+function memberIndex(config: SnapshotConfig): Map<string, string> {
+  return new Map(config.balancers.flatMap((b) => b.members.map((m) => [m.id, b.id] as const)));
+}
+
+/** Closes `ws` with 1001 and waits for the close handshake, cutting the socket after GOING_AWAY_MS. */
+function goAway(ws: WebSocket): Promise<void> {
+  if (ws.readyState === ws.CLOSED) return Promise.resolve();
+  return new Promise((resolve) => {
+    const cut = setTimeout(() => ws.terminate(), GOING_AWAY_MS);
+    ws.once('close', () => {
+      clearTimeout(cut);
+      resolve();
+    });
+    ws.close(1001, 'control plane shutting down');
+  });
 }
 
 /** Problem type and headers of a 503 upgrade answer, as ProblemFilter gives the REST API. */

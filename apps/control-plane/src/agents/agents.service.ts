@@ -5,6 +5,16 @@ import type { Env } from '../config/env';
 import { PrismaService } from '../database/prisma.service';
 import { isOnline } from './online';
 
+/** First key of the per-name pg_advisory_xact_lock(int, int) taken by `register`. */
+const NAME_LOCK_CLASS = 7_401;
+
+/** A hello's agent name is bound to another agent token that is not revoked. */
+export class AgentNameConflict extends Error {
+  constructor(readonly agentName: string) {
+    super(`agent name ${agentName} is bound to another agent token; revoke that token to re-enrol the name, or choose another SWITCHBOARD_AGENT_NAME`);
+  }
+}
+
 /** An agent as GET /api/v1/agents shows it. */
 export interface AgentDto {
   id: string;
@@ -17,6 +27,8 @@ export interface AgentDto {
   lastSeenAt: Date;
   appliedRevision: number | null;
   appliedHash: string | null;
+  /** The agent token the name is bound to (see `register`). */
+  tokenId: string | null;
   /** The reason of the last nack, cleared by the next ack. */
   lastError: string | null;
 }
@@ -32,12 +44,25 @@ export class AgentsService {
     @Inject(ENV) private readonly env: Env,
   ) {}
 
-  /** Registers (or re-registers, by name) an agent that said hello; returns its id. */
-  async register(hello: HelloMessage): Promise<string> {
+  /**
+   * Registers (or re-registers, by name) an agent that said hello with agent token `tokenId`;
+   * returns its id. A name is bound to the token that registered it: another token may take the
+   * row over only once the bound token is revoked (re-enrolment keeps the row and its history),
+   * or when the row has no binding yet (registered before bindings existed). Serialized per
+   * name across replicas by an advisory lock.
+   * @throws AgentNameConflict when the name is bound to another, unrevoked token (nothing written).
+   */
+  async register(hello: HelloMessage, tokenId: string): Promise<string> {
     const now = new Date();
-    const fields = { hostname: hello.agent.hostname, version: hello.agent.version, protocolVersion: hello.protocolVersion, connectedAt: now, lastSeenAt: now };
-    const row = await this.prisma.agent.upsert({ where: { name: hello.agent.name }, update: fields, create: { name: hello.agent.name, ...fields } });
-    return row.id;
+    const name = hello.agent.name;
+    const fields = { hostname: hello.agent.hostname, version: hello.agent.version, protocolVersion: hello.protocolVersion, connectedAt: now, lastSeenAt: now, tokenId };
+    return this.prisma.$transaction(async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${NAME_LOCK_CLASS}::int, hashtext(${name}))`;
+      const row = await tx.agent.findUnique({ where: { name }, select: { id: true, tokenId: true, token: { select: { revokedAt: true } } } });
+      if (row?.tokenId && row.tokenId !== tokenId && !row.token?.revokedAt) throw new AgentNameConflict(name);
+      const saved = row ? await tx.agent.update({ where: { id: row.id }, data: fields }) : await tx.agent.create({ data: { name, ...fields } });
+      return saved.id;
+    });
   }
 
   async acked(agentId: string, revision: number, hash: string): Promise<void> {

@@ -19,6 +19,13 @@ describe('loadEnv', () => {
     );
   });
 
+  it('validates the shutdown grace and the agent stats rate', () => {
+    expect(loadEnv({}).SWITCHBOARD_SHUTDOWN_GRACE_MS).toBe(10_000);
+    expect(loadEnv({}).SWITCHBOARD_AGENT_STATS_RATE).toBe(1);
+    expect(loadEnv({ SWITCHBOARD_SHUTDOWN_GRACE_MS: '2500', SWITCHBOARD_AGENT_STATS_RATE: '0.5' })).toMatchObject({ SWITCHBOARD_SHUTDOWN_GRACE_MS: 2500, SWITCHBOARD_AGENT_STATS_RATE: 0.5 });
+    expect(() => loadEnv({ SWITCHBOARD_SHUTDOWN_GRACE_MS: 'soon', SWITCHBOARD_AGENT_STATS_RATE: '0' })).toThrow(/SWITCHBOARD_AGENT_STATS_RATE: [^\n]*>0[\s\S]*SWITCHBOARD_SHUTDOWN_GRACE_MS: [^\n]*expected number/);
+  });
+
   it('bounds the database timeouts, with the defaults the README gives', () => {
     expect(loadEnv({})).toMatchObject({
       SWITCHBOARD_DB_CONNECT_TIMEOUT_MS: 5000,

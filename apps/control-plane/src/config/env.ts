@@ -42,6 +42,10 @@ export const envSchema = z.object({
   SWITCHBOARD_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** An agent not heard from for this long is shown offline (ms). */
   SWITCHBOARD_AGENT_OFFLINE_MS: z.coerce.number().int().min(1000).default(5000),
+  /** `stats` messages accepted per second on each agent channel (token bucket, burst 5); the excess is dropped and counted. */
+  SWITCHBOARD_AGENT_STATS_RATE: z.coerce.number().positive().max(100).default(1),
+  /** After SIGTERM/SIGINT, the time given to close live streams, agent channels, HTTP and the embedded Postgres before a forced exit (ms). */
+  SWITCHBOARD_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   /** Opening a Postgres connection or waiting for a pooled one, and Prisma's transaction maxWait (ms); see database/database-config.ts. */
   SWITCHBOARD_DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
   /** Postgres statement_timeout of every session (ms); 0 = not sent (e.g. behind a PgBouncer that refuses it). */

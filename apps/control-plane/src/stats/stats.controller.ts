@@ -1,6 +1,8 @@
-import { Controller, Get, MessageEvent, Sse } from '@nestjs/common';
+import { Controller, Get, MessageEvent, OnModuleDestroy, Req, Sse } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { catchError, EMPTY, exhaustMap, from, interval, map, merge, Observable, startWith } from 'rxjs';
+import { catchError, EMPTY, exhaustMap, from, interval, map, merge, Observable, ReplaySubject, startWith, takeUntil } from 'rxjs';
+import type { AuthedRequest } from '../auth/auth.guard';
+import { Revocations } from '../auth/revocations.service';
 import { Auth } from '../auth/roles';
 import { RevisionFeed } from '../revisions/revision-feed.service';
 import { StatsService } from './stats.service';
@@ -11,11 +13,20 @@ const STREAM_INTERVAL_MS = 1000;
 @ApiTags('stats')
 @ApiBearerAuth()
 @Controller('stats')
-export class StatsController {
+export class StatsController implements OnModuleDestroy {
+  /** Emits (and replays to late streams) once the application shuts down. */
+  private readonly closing = new ReplaySubject<void>(1);
+
   constructor(
     private readonly stats: StatsService,
     private readonly feed: RevisionFeed,
+    private readonly revocations: Revocations,
   ) {}
+
+  /** Ends every live stream (before the HTTP server closes, which would otherwise wait for them). */
+  onModuleDestroy(): void {
+    this.closing.next();
+  }
 
   /** Live per-member figures, summed over online agents and per agent. */
   @Get()
@@ -28,14 +39,17 @@ export class StatsController {
    * Server-sent events: `event: stats` with the body of GET /stats, at once, every second and
    * right after each configuration change (so a drain shows without waiting for the next tick).
    * A read still running when the next tick comes makes that tick skip; a failed read is skipped.
+   * The stream ends (the response completes) as soon as its token is revoked through any replica,
+   * and when the control plane shuts down.
    */
   @Sse('stream')
   @Auth('viewer')
-  stream(): Observable<MessageEvent> {
+  stream(@Req() req: AuthedRequest): Observable<MessageEvent> {
     return merge(interval(STREAM_INTERVAL_MS), this.feed.revisions).pipe(
       startWith(0),
       exhaustMap(() => from(this.stats.read()).pipe(catchError(() => EMPTY))),
       map((data) => ({ type: 'stats', data })),
+      takeUntil(merge(this.closing, this.revocations.apiTokenRevoked(req.principal.id))),
     );
   }
 }

@@ -20,12 +20,22 @@ export class StatsService {
     @Inject(ENV) private readonly env: Env,
   ) {}
 
-  /** Replaces the figures of `agentId` with those of `message` and marks the agent seen. */
-  async record(agentId: string, message: StatsMessage): Promise<void> {
-    const memberIds = message.members.map((m) => m.memberId);
+  /**
+   * Replaces the figures of `agentId` with those of `message` and marks the agent seen. Only
+   * members of the snapshot last sent to that agent are written (`sent`: memberId → balancerId):
+   * an agent cannot plant figures for members it was never given. Returns the ids dropped.
+   */
+  async record(agentId: string, message: StatsMessage, sent: ReadonlyMap<string, string>): Promise<string[]> {
+    const known: StatsMessage['members'] = [];
+    const dropped: string[] = [];
+    for (const m of message.members) {
+      if (sent.get(m.memberId) === m.balancerId) known.push(m);
+      else dropped.push(m.memberId);
+    }
+    const memberIds = known.map((m) => m.memberId);
     await this.prisma.$transaction([
       this.prisma.agentStat.deleteMany({ where: { agentId, memberId: { notIn: memberIds } } }),
-      ...message.members.map(({ memberId, ...figures }) => {
+      ...known.map(({ memberId, ...figures }) => {
         const data = {
           ...figures,
           healthReason: figures.healthReason ?? null,
@@ -40,6 +50,7 @@ export class StatsService {
       this.prisma.agent.update({ where: { id: agentId }, data: { lastSeenAt: new Date() } }),
     ]);
     await this.markDrained();
+    return dropped;
   }
 
   /**

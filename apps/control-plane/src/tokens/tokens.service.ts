@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import { Revocations } from '../auth/revocations.service';
 import { hashSecret, newSecret } from '../auth/secrets';
 import { toJsonValue } from '../common/json';
 import { Problem } from '../common/problem';
-import { PrismaService } from '../database/prisma.service';
+import { PrismaService, type Tx } from '../database/prisma.service';
 import type { CreateAgentTokenBody, CreateApiTokenBody, TokenDto } from './token.dto';
 
 const PUBLIC_FIELDS = { id: true, name: true, createdAt: true, revokedAt: true } as const;
@@ -13,19 +14,22 @@ const PUBLIC_FIELDS = { id: true, name: true, createdAt: true, revokedAt: true }
  */
 @Injectable()
 export class TokensService {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly revocations: Revocations,
+  ) {}
 
   async createApiToken(actor: string, body: CreateApiTokenBody): Promise<TokenDto & { token: string }> {
     const token = newSecret('sb_');
     const row = await this.prisma.apiToken.create({ data: { ...body, secretHash: hashSecret(token) }, select: { ...PUBLIC_FIELDS, role: true } });
-    await this.audit(actor, 'token.create', `token:${row.id}`, row);
+    await this.audit(this.prisma, actor, 'token.create', `token:${row.id}`, row);
     return { ...row, token };
   }
 
   async createAgentToken(actor: string, body: CreateAgentTokenBody): Promise<TokenDto & { token: string }> {
     const token = newSecret('sba_');
     const row = await this.prisma.agentToken.create({ data: { ...body, secretHash: hashSecret(token) }, select: PUBLIC_FIELDS });
-    await this.audit(actor, 'agent-token.create', `agent-token:${row.id}`, row);
+    await this.audit(this.prisma, actor, 'agent-token.create', `agent-token:${row.id}`, row);
     return { ...row, token };
   }
 
@@ -37,23 +41,35 @@ export class TokensService {
     return this.prisma.agentToken.findMany({ select: PUBLIC_FIELDS, orderBy: { createdAt: 'asc' } });
   }
 
-  /** @throws Problem `not-found`. */
+  /**
+   * Revokes an API token, records the audit event and announces it, in one transaction: its open
+   * live streams (`/stats/stream`) end on every replica at once. @throws Problem `not-found`.
+   */
   async revokeApiToken(actor: string, id: string): Promise<TokenDto> {
-    if (!(await this.prisma.apiToken.findUnique({ where: { id } }))) throw new Problem('not-found', `token ${id} does not exist`);
-    const row = await this.prisma.apiToken.update({ where: { id }, data: { revokedAt: new Date() }, select: { ...PUBLIC_FIELDS, role: true } });
-    await this.audit(actor, 'token.revoke', `token:${id}`, row);
-    return row;
+    return this.prisma.$transaction(async (tx) => {
+      if (!(await tx.apiToken.findUnique({ where: { id } }))) throw new Problem('not-found', `token ${id} does not exist`);
+      const row = await tx.apiToken.update({ where: { id }, data: { revokedAt: new Date() }, select: { ...PUBLIC_FIELDS, role: true } });
+      await this.audit(tx, actor, 'token.revoke', `token:${id}`, row);
+      await this.revocations.announce(tx, { kind: 'api', id });
+      return row;
+    });
   }
 
-  /** @throws Problem `not-found`. Connected agents keep their session; new handshakes are refused. */
+  /**
+   * Revokes an agent token like `revokeApiToken`: every agent connected with it, on any replica,
+   * gets close 4403 at once, and its next handshakes are refused (401). @throws Problem `not-found`.
+   */
   async revokeAgentToken(actor: string, id: string): Promise<TokenDto> {
-    if (!(await this.prisma.agentToken.findUnique({ where: { id } }))) throw new Problem('not-found', `agent token ${id} does not exist`);
-    const row = await this.prisma.agentToken.update({ where: { id }, data: { revokedAt: new Date() }, select: PUBLIC_FIELDS });
-    await this.audit(actor, 'agent-token.revoke', `agent-token:${id}`, row);
-    return row;
+    return this.prisma.$transaction(async (tx) => {
+      if (!(await tx.agentToken.findUnique({ where: { id } }))) throw new Problem('not-found', `agent token ${id} does not exist`);
+      const row = await tx.agentToken.update({ where: { id }, data: { revokedAt: new Date() }, select: PUBLIC_FIELDS });
+      await this.audit(tx, actor, 'agent-token.revoke', `agent-token:${id}`, row);
+      await this.revocations.announce(tx, { kind: 'agent', id });
+      return row;
+    });
   }
 
-  private async audit(actor: string, action: string, target: string, after: object): Promise<void> {
-    await this.prisma.auditEvent.create({ data: { actor, action, target, after: toJsonValue(after) } });
+  private async audit(tx: Tx, actor: string, action: string, target: string, after: object): Promise<void> {
+    await tx.auditEvent.create({ data: { actor, action, target, after: toJsonValue(after) } });
   }
 }
