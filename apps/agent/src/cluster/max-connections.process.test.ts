@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempCacheDir } from '../testing/agent-harness';
-import { buildAgent, runAgent } from '../testing/agent-process';
+import { buildAgent, startAgentProcess } from '../testing/agent-process';
+import type { AgentProcess } from '../testing/agent-process';
 import { FakeControlPlane } from '../testing/control-plane';
 import { member, singleBalancer, snapshotOf } from '../testing/fixtures';
 import { RawPeer } from '../testing/raw-tcp';
@@ -17,7 +17,7 @@ describe('SWITCHBOARD_MAX_CONNECTIONS with workers', () => {
   let cleanup: () => Promise<void> = () => Promise.resolve();
   let controlPlane: FakeControlPlane;
   let recorder: RecordingMember;
-  let agent: ReturnType<typeof runAgent>;
+  let agent: AgentProcess;
   let port: number;
 
   beforeAll(async () => {
@@ -26,18 +26,12 @@ describe('SWITCHBOARD_MAX_CONNECTIONS with workers', () => {
     controlPlane = await new FakeControlPlane().start();
     recorder = await new RecordingMember().start();
     controlPlane.snapshot = snapshotOf(1, singleBalancer([member('m1', recorder.url())]));
-    agent = runAgent(built.mainJs, {
-      SWITCHBOARD_CONTROL_URL: controlPlane.url,
-      SWITCHBOARD_AGENT_TOKEN: 'agent-token',
-      SWITCHBOARD_LISTEN: '127.0.0.1:0',
-      SWITCHBOARD_ADMIN_LISTEN: '127.0.0.1:0',
-      SWITCHBOARD_CACHE_DIR: await tempCacheDir(),
+    agent = await startAgentProcess(built.mainJs, controlPlane.url, {
       SWITCHBOARD_WORKERS: '2',
       SWITCHBOARD_MAX_CONNECTIONS: '2',
       NODE_CLUSTER_SCHED_POLICY: 'rr',
-    });
-    const listening = await waitFor(() => agent.lines.find((line) => line.msg === 'listening'), 'the listening line', 20_000);
-    port = listening['port'] as number;
+    }, 20_000);
+    port = agent.port;
     await controlPlane.next('ack', (ack) => ack.revision === 1);
   }, 60_000);
 

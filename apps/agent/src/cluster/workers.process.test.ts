@@ -2,8 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
 import type WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempCacheDir } from '../testing/agent-harness';
-import { buildAgent, runAgent, type LogLine } from '../testing/agent-process';
+import { buildAgent, startAgentProcess, type AgentProcess, type LogLine } from '../testing/agent-process';
 import { closedPort, startBackends, type Backend } from '../testing/backends';
 import { openWebSocket, rawExchange, roundTrip } from '../testing/clients';
 import { FakeControlPlane } from '../testing/control-plane';
@@ -25,7 +24,7 @@ describe('agent workers', () => {
   let cleanup: () => Promise<void> = () => Promise.resolve();
   let controlPlane: FakeControlPlane;
   let backends: Backend[];
-  let agent: ReturnType<typeof runAgent>;
+  let agent: AgentProcess;
   let port: number;
   let config: SnapshotConfig;
   const sockets: WebSocket[] = [];
@@ -41,20 +40,14 @@ describe('agent workers', () => {
     config.balancers.push(balancer('checked', [dead, member('live', backends[0]!.url())], { healthCheck: checks, passiveHealth: { fails: 100, retryMs: 0 } }));
     config.routes.push(route('r2', 'checked', { match: { type: 'prefix', path: '/checked' }, priority: 1 }));
     controlPlane.snapshot = snapshotOf(4, config);
-    agent = runAgent(mainJs, {
-      SWITCHBOARD_CONTROL_URL: controlPlane.url,
-      SWITCHBOARD_AGENT_TOKEN: 'agent-token',
-      SWITCHBOARD_LISTEN: '127.0.0.1:0',
-      SWITCHBOARD_ADMIN_LISTEN: '127.0.0.1:0',
-      SWITCHBOARD_CACHE_DIR: await tempCacheDir(),
+    agent = await startAgentProcess(mainJs, controlPlane.url, {
       SWITCHBOARD_STATS_INTERVAL_MS: '200',
       SWITCHBOARD_WORKERS: '2',
       // Round robin, so consecutive connections land on different workers (the default lets the kernel choose).
       NODE_CLUSTER_SCHED_POLICY: 'rr',
-    });
-    const listening = await waitFor(() => agent.lines.find((line) => line.msg === 'listening'), 'the listening line', 20_000);
-    expect(listening).toMatchObject({ workers: 2 });
-    port = listening['port'] as number;
+    }, 20_000);
+    expect(agent.listening).toMatchObject({ workers: 2 });
+    port = agent.port;
     await controlPlane.next('ack', (ack) => ack.revision === 4);
   }, 60_000);
 

@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempCacheDir } from '../testing/agent-harness';
-import { buildAgent, runAgent } from '../testing/agent-process';
+import { buildAgent, startAgentProcess } from '../testing/agent-process';
+import type { AgentProcess } from '../testing/agent-process';
 import { FakeControlPlane } from '../testing/control-plane';
 import { member, singleBalancer, snapshotOf } from '../testing/fixtures';
 import { proxyV1 } from '../testing/proxy-headers';
 import { RawPeer } from '../testing/raw-tcp';
 import { RecordingMember } from '../testing/recording-member';
-import { waitFor } from '../testing/wait';
 
 // SWITCHBOARD_PROXY_PROTOCOL and SWITCHBOARD_TRUSTED_PROXIES reach every worker of a built agent
 // (SWITCHBOARD_WORKERS=2, connections handed out round robin): each connection's PROXY header
@@ -16,7 +15,7 @@ describe('client addresses with workers (a built agent in its own processes)', (
   let cleanup: () => Promise<void> = () => Promise.resolve();
   let controlPlane: FakeControlPlane;
   let recorder: RecordingMember;
-  let agent: ReturnType<typeof runAgent>;
+  let agent: AgentProcess;
   let port: number;
 
   beforeAll(async () => {
@@ -25,19 +24,13 @@ describe('client addresses with workers (a built agent in its own processes)', (
     controlPlane = await new FakeControlPlane().start();
     recorder = await new RecordingMember().start();
     controlPlane.snapshot = snapshotOf(1, singleBalancer([member('m1', recorder.url())]));
-    agent = runAgent(mainJs, {
-      SWITCHBOARD_CONTROL_URL: controlPlane.url,
-      SWITCHBOARD_AGENT_TOKEN: 'agent-token',
-      SWITCHBOARD_LISTEN: '127.0.0.1:0',
-      SWITCHBOARD_ADMIN_LISTEN: '127.0.0.1:0',
-      SWITCHBOARD_CACHE_DIR: await tempCacheDir(),
+    agent = await startAgentProcess(mainJs, controlPlane.url, {
       SWITCHBOARD_WORKERS: '2',
       SWITCHBOARD_PROXY_PROTOCOL: '1',
       SWITCHBOARD_TRUSTED_PROXIES: '203.0.113.0/24',
       NODE_CLUSTER_SCHED_POLICY: 'rr',
-    });
-    const listening = await waitFor(() => agent.lines.find((line) => line.msg === 'listening'), 'the listening line', 20_000);
-    port = listening['port'] as number;
+    }, 20_000);
+    port = agent.port;
     await controlPlane.next('ack', (ack) => ack.revision === 1);
   }, 120_000);
 

@@ -1,9 +1,7 @@
-import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempCacheDir } from '../testing/agent-harness';
-import { buildAgent, runAgent } from '../testing/agent-process';
-import type { LogLine } from '../testing/agent-process';
+import { buildAgent, startAgentProcess } from '../testing/agent-process';
+import type { AgentProcess } from '../testing/agent-process';
 import { FakeControlPlane } from '../testing/control-plane';
 import { balancer, member, route, snapshotOf } from '../testing/fixtures';
 import { RawPeer } from '../testing/raw-tcp';
@@ -23,7 +21,7 @@ let cleanup: () => Promise<void> = () => Promise.resolve();
 let controlPlane: FakeControlPlane;
 let evil: RecordingMember;
 let good: RecordingMember;
-let agent: { child: ChildProcessWithoutNullStreams; lines: LogLine[] };
+let agent: AgentProcess;
 let port: number;
 
 beforeAll(async () => {
@@ -39,15 +37,8 @@ beforeAll(async () => {
       route('ok', 'good', { match: { type: 'prefix', path: '/ok' }, stripPrefix: true }),
     ],
   });
-  agent = runAgent(mainJs, {
-    SWITCHBOARD_CONTROL_URL: controlPlane.url,
-    SWITCHBOARD_AGENT_TOKEN: 'agent-token',
-    SWITCHBOARD_LISTEN: '127.0.0.1:0',
-    SWITCHBOARD_ADMIN_LISTEN: '127.0.0.1:0',
-    SWITCHBOARD_CACHE_DIR: await tempCacheDir(),
-  });
-  const listening = await waitFor(() => agent.lines.find((line) => line.msg === 'listening'), 'the agent to listen', 30_000);
-  port = listening['port'] as number;
+  agent = await startAgentProcess(mainJs, controlPlane.url);
+  port = agent.port;
   await controlPlane.next('ack', (ack) => ack.revision === 1);
 });
 
