@@ -24,10 +24,11 @@ async function main(): Promise<void> {
   const app = await createApp(env, databaseUrl);
   await app.listen(env.SWITCHBOARD_CONTROL_PORT, env.SWITCHBOARD_CONTROL_HOST);
   const address = app.getHttpServer().address() as { port: number };
-  process.stdout.write(`${JSON.stringify({ msg: 'listening', port: address.port, tls: env.SWITCHBOARD_TLS_CERT_FILE !== undefined, migrationsApplied: applied, embeddedPostgres: embedded !== null, dataDir: embedded ? join(resolve(env.SWITCHBOARD_DATA_DIR), 'postgres') : undefined })}\n`);
   // One shutdown path (not Nest's shutdown hooks, which re-raise the signal before the embedded
   // Postgres has stopped): live streams and agents' channels, HTTP, then Postgres, then exit 0.
+  // Installed before the listening line, so a supervisor that signals on that line never finds the default action.
   stopOnSignals(app, embedded, env.SWITCHBOARD_SHUTDOWN_GRACE_MS);
+  process.stdout.write(`${JSON.stringify({ msg: 'listening', port: address.port, tls: env.SWITCHBOARD_TLS_CERT_FILE !== undefined, migrationsApplied: applied, embeddedPostgres: embedded !== null, dataDir: embedded ? join(resolve(env.SWITCHBOARD_DATA_DIR), 'postgres') : undefined })}\n`);
 }
 
 main().catch((error: unknown) => {
