@@ -1,8 +1,7 @@
 import { once } from 'node:events';
 import { connect } from 'node:tls';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { TestPki } from '../testing/certs';
-import type { TestCertificate } from '../testing/certs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { useListenerPki } from '../testing/listener-pki';
 import { member, singleBalancer } from '../testing/fixtures';
 import { RawPeer } from '../testing/raw-tcp';
 import { RecordingMember } from '../testing/recording-member';
@@ -19,18 +18,11 @@ import { upgradeRequest } from '../testing/ws-frames';
 const stack = useStack(0);
 const REASON = 'too many connections: this agent process holds its maximum of 2 (SWITCHBOARD_MAX_CONNECTIONS)';
 let recorder: RecordingMember;
-let pki: TestPki;
-let listener: TestCertificate;
-
-beforeAll(() => {
-  pki = new TestPki();
-  listener = pki.issue('listener', ['localhost', '127.0.0.1']);
-});
-afterAll(() => pki.remove());
+const certs = useListenerPki();
 
 beforeEach(async () => {
   recorder = await new RecordingMember().start();
-  await stack.start({ env: { SWITCHBOARD_MAX_CONNECTIONS: '2', SWITCHBOARD_TLS_PORT: '0', SWITCHBOARD_TLS_CERT_FILE: listener.certFile, SWITCHBOARD_TLS_KEY_FILE: listener.keyFile } });
+  await stack.start({ env: { SWITCHBOARD_MAX_CONNECTIONS: '2', SWITCHBOARD_TLS_PORT: '0', SWITCHBOARD_TLS_CERT_FILE: certs.listener.certFile, SWITCHBOARD_TLS_KEY_FILE: certs.listener.keyFile } });
   await stack.serve(singleBalancer([member('m1', recorder.url())]));
 });
 afterEach(() => recorder.close());
@@ -38,7 +30,7 @@ afterEach(() => recorder.close());
 /** A connection to the plain listener, or a TLS one (handshake done) to the TLS listener. */
 async function open(tls: boolean): Promise<RawPeer> {
   if (!tls) return RawPeer.connect(stack.agent.port);
-  const peer = new RawPeer(connect({ host: '127.0.0.1', port: stack.agent.tlsPort!, ca: pki.ca.cert, servername: 'localhost' }));
+  const peer = new RawPeer(connect({ host: '127.0.0.1', port: stack.agent.tlsPort!, ca: certs.pki.ca.cert, servername: 'localhost' }));
   await once(peer.socket, 'secureConnect');
   return peer;
 }

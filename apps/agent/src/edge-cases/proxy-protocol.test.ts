@@ -3,9 +3,8 @@ import { connect, createServer } from 'node:net';
 import type { Server } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { TestPki } from '../testing/certs';
-import type { TestCertificate } from '../testing/certs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { useListenerPki } from '../testing/listener-pki';
 import { member, singleBalancer } from '../testing/fixtures';
 import { proxyV1, proxyV2 } from '../testing/proxy-headers';
 import { RawPeer } from '../testing/raw-tcp';
@@ -244,22 +243,16 @@ describe('PROXY protocol (SWITCHBOARD_PROXY_PROTOCOL=1)', () => {
   });
 
   describe('on the TLS listener', () => {
-    let pki: TestPki;
-    let listener: TestCertificate;
-    beforeAll(() => {
-      pki = new TestPki();
-      listener = pki.issue('listener', ['localhost', '127.0.0.1']);
-    });
-    afterAll(() => pki.remove());
+    const certs = useListenerPki();
 
-    const tlsEnv = () => ({ SWITCHBOARD_TLS_PORT: '0', SWITCHBOARD_TLS_CERT_FILE: listener.certFile, SWITCHBOARD_TLS_KEY_FILE: listener.keyFile });
+    const tlsEnv = () => ({ SWITCHBOARD_TLS_PORT: '0', SWITCHBOARD_TLS_CERT_FILE: certs.listener.certFile, SWITCHBOARD_TLS_KEY_FILE: certs.listener.keyFile });
 
     /** Opens TLS to `port` on a connection that first sent `header` (or through a balancer that sends it with the ClientHello), asks `/tls` twice, and returns what the member saw. */
     async function overTls(port: number, header: Buffer | string | null): Promise<RecordedRequest[]> {
       const raw = connect(port, '127.0.0.1');
       await once(raw, 'connect');
       if (header !== null) raw.write(header);
-      const socket = tlsConnect({ socket: raw, ca: pki.ca.cert, servername: 'localhost' });
+      const socket = tlsConnect({ socket: raw, ca: certs.pki.ca.cert, servername: 'localhost' });
       await once(socket, 'secureConnect');
       const client = new RawPeer(socket as unknown as RawPeer['socket']);
       client.write(get('/tls'));
@@ -293,7 +286,7 @@ describe('PROXY protocol (SWITCHBOARD_PROXY_PROTOCOL=1)', () => {
       await serve(tlsEnv());
       const raw = new RawPeer(connect(stack.agent.tlsPort!, '127.0.0.1'));
       await once(raw.socket, 'connect');
-      const socket = tlsConnect({ socket: raw.socket, ca: pki.ca.cert, servername: 'localhost' });
+      const socket = tlsConnect({ socket: raw.socket, ca: certs.pki.ca.cert, servername: 'localhost' });
       const failed = await Promise.race([once(socket, 'error').then(() => true), once(socket, 'secureConnect').then(() => false)]);
       expect(failed).toBe(true);
       expect(recorder.requests).toEqual([]);

@@ -2,9 +2,8 @@ import { once } from 'node:events';
 import { connect } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { connect as tlsConnect } from 'node:tls';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { TestPki } from '../testing/certs';
-import type { TestCertificate } from '../testing/certs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { useListenerPki } from '../testing/listener-pki';
 import { member, singleBalancer } from '../testing/fixtures';
 import { RawPeer } from '../testing/raw-tcp';
 import { RecordingMember } from '../testing/recording-member';
@@ -142,17 +141,11 @@ describe('spoofed client address', () => {
   });
 
   describe('on the TLS listener', () => {
-    let pki: TestPki;
-    let listener: TestCertificate;
-    beforeAll(() => {
-      pki = new TestPki();
-      listener = pki.issue('listener', ['localhost', '127.0.0.1']);
-    });
-    afterAll(() => pki.remove());
+    const certs = useListenerPki();
 
     /** Sends `payload` over TLS and resolves with the request the member recorded. */
     async function seenOverTls(payload: string): Promise<RecordedRequest> {
-      const socket = tlsConnect({ host: '127.0.0.1', port: stack.agent.tlsPort!, ca: pki.ca.cert, servername: 'localhost' });
+      const socket = tlsConnect({ host: '127.0.0.1', port: stack.agent.tlsPort!, ca: certs.pki.ca.cert, servername: 'localhost' });
       await once(socket, 'secureConnect');
       const client = new RawPeer(socket as unknown as RawPeer['socket']);
       client.write(payload);
@@ -166,7 +159,7 @@ describe('spoofed client address', () => {
       ['untrusted', '', { xff: '127.0.0.1', forwarded: 'for=127.0.0.1;host=x;proto=https', realIp: '127.0.0.1' }],
       ['trusted', '127.0.0.1', { xff: '6.6.6.6, 127.0.0.1', forwarded: 'for=6.6.6.6, for=127.0.0.1;host=x;proto=https', realIp: '6.6.6.6' }],
     ])('applies the same rule to a %s peer', async (_name, trusted, expected) => {
-      await serve({ SWITCHBOARD_TLS_PORT: '0', SWITCHBOARD_TLS_CERT_FILE: listener.certFile, SWITCHBOARD_TLS_KEY_FILE: listener.keyFile, SWITCHBOARD_TRUSTED_PROXIES: trusted });
+      await serve({ SWITCHBOARD_TLS_PORT: '0', SWITCHBOARD_TLS_CERT_FILE: certs.listener.certFile, SWITCHBOARD_TLS_KEY_FILE: certs.listener.keyFile, SWITCHBOARD_TRUSTED_PROXIES: trusted });
       expect(named(await seenOverTls(request(SPOOFING)))).toEqual(expected);
     });
   });

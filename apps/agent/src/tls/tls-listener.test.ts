@@ -3,23 +3,15 @@ import { once } from 'node:events';
 import { copyFileSync } from 'node:fs';
 import { connect } from 'node:tls';
 import type { PeerCertificate } from 'node:tls';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { EchoedRequest } from '../testing/backends';
-import { TestPki } from '../testing/certs';
-import type { TestCertificate } from '../testing/certs';
+import { useListenerPki } from '../testing/listener-pki';
 import { closeWebSocket, fetchTls, openWebSocket, openWebSocketWithHeaders, roundTrip } from '../testing/clients';
 import { member, singleBalancer } from '../testing/fixtures';
 import { useStack } from '../testing/stack';
 
 const stack = useStack(1);
-let pki: TestPki;
-let listener: TestCertificate;
-
-beforeAll(() => {
-  pki = new TestPki();
-  listener = pki.issue('listener', ['localhost', '127.0.0.1']);
-});
-afterAll(() => pki.remove());
+const certs = useListenerPki();
 
 /** The certificate the agent's TLS listener presents to a new connection. */
 async function presentedCertificate(port: number, ca: Buffer): Promise<PeerCertificate> {
@@ -32,12 +24,12 @@ async function presentedCertificate(port: number, ca: Buffer): Promise<PeerCerti
 
 describe('the TLS listener', () => {
   beforeEach(async () => {
-    await stack.start({ env: { SWITCHBOARD_TLS_PORT: '0', SWITCHBOARD_TLS_CERT_FILE: listener.certFile, SWITCHBOARD_TLS_KEY_FILE: listener.keyFile } });
+    await stack.start({ env: { SWITCHBOARD_TLS_PORT: '0', SWITCHBOARD_TLS_CERT_FILE: certs.listener.certFile, SWITCHBOARD_TLS_KEY_FILE: certs.listener.keyFile } });
     await stack.serve(singleBalancer([member('m1', stack.backends[0]!.url())]));
   });
 
   it('tunnels wss to a ws member byte for byte, saying https in the forwarding headers', async () => {
-    const { ws } = await openWebSocketWithHeaders(stack.agent.https('/chat', true), { ca: pki.ca.cert });
+    const { ws } = await openWebSocketWithHeaders(stack.agent.https('/chat', true), { ca: certs.pki.ca.cert });
     const binary = randomBytes(1_000_000);
     expect((await roundTrip(ws, binary)).equals(binary)).toBe(true);
     expect((await roundTrip(ws, 'héllo')).toString()).toBe('héllo');
@@ -48,7 +40,7 @@ describe('the TLS listener', () => {
   });
 
   it('forwards https requests with X-Forwarded-Proto https, and plain ones on the other port with http', async () => {
-    const res = await fetchTls(stack.agent.https('/api?x=1'), pki.ca.cert);
+    const res = await fetchTls(stack.agent.https('/api?x=1'), certs.pki.ca.cert);
     expect(res.status).toBe(200);
     const seen = JSON.parse(res.body) as EchoedRequest;
     expect(seen.url).toBe('/api?x=1');
@@ -59,7 +51,7 @@ describe('the TLS listener', () => {
 
   it('answers with its own 503 over TLS too', async () => {
     await stack.serve(singleBalancer([member('m1', stack.backends[0]!.url(), { state: 'disabled' })]));
-    const res = await fetchTls(stack.agent.https('/'), pki.ca.cert);
+    const res = await fetchTls(stack.agent.https('/'), certs.pki.ca.cert);
     expect(res).toMatchObject({ status: 503, body: 'no usable member in balancer b1' });
   });
 });
@@ -69,30 +61,30 @@ describe('reloading the TLS certificate', () => {
   let keyFile: string;
 
   beforeEach(async () => {
-    certFile = pki.write('reload.crt', listener.cert);
-    keyFile = pki.write('reload.key', listener.key);
+    certFile = certs.pki.write('reload.crt', certs.listener.cert);
+    keyFile = certs.pki.write('reload.key', certs.listener.key);
     await stack.start({ env: { SWITCHBOARD_TLS_PORT: '0', SWITCHBOARD_TLS_CERT_FILE: certFile, SWITCHBOARD_TLS_KEY_FILE: keyFile } });
     await stack.serve(singleBalancer([member('m1', stack.backends[0]!.url())]));
   });
 
   it('serves renewed files to new connections while open tunnels keep going', async () => {
-    const before = await presentedCertificate(stack.agent.tlsPort!, pki.ca.cert);
-    const open = await openWebSocket(stack.agent.https('/', true), { ca: pki.ca.cert });
-    const renewed = pki.issue('renewed', ['localhost', '127.0.0.1']);
+    const before = await presentedCertificate(stack.agent.tlsPort!, certs.pki.ca.cert);
+    const open = await openWebSocket(stack.agent.https('/', true), { ca: certs.pki.ca.cert });
+    const renewed = certs.pki.issue('renewed', ['localhost', '127.0.0.1']);
     copyFileSync(renewed.certFile, certFile);
     copyFileSync(renewed.keyFile, keyFile);
     expect(stack.agent.agent.reloadTlsCredentials()).toBe(true);
-    const after = await presentedCertificate(stack.agent.tlsPort!, pki.ca.cert);
+    const after = await presentedCertificate(stack.agent.tlsPort!, certs.pki.ca.cert);
     expect(after.serialNumber).not.toBe(before.serialNumber);
     expect((await roundTrip(open, 'still here')).toString()).toBe('still here');
     await closeWebSocket(open);
   });
 
   it('keeps the current certificate when a renewed file is invalid', async () => {
-    const before = await presentedCertificate(stack.agent.tlsPort!, pki.ca.cert);
-    pki.write('reload.key', 'not a key');
+    const before = await presentedCertificate(stack.agent.tlsPort!, certs.pki.ca.cert);
+    certs.pki.write('reload.key', 'not a key');
     expect(stack.agent.agent.reloadTlsCredentials()).toBe(false);
-    expect((await presentedCertificate(stack.agent.tlsPort!, pki.ca.cert)).serialNumber).toBe(before.serialNumber);
-    expect((await fetchTls(stack.agent.https('/'), pki.ca.cert)).status).toBe(200);
+    expect((await presentedCertificate(stack.agent.tlsPort!, certs.pki.ca.cert)).serialNumber).toBe(before.serialNumber);
+    expect((await fetchTls(stack.agent.https('/'), certs.pki.ca.cert)).status).toBe(200);
   });
 });
