@@ -49,5 +49,15 @@ export default tseslint.config(
   boundary(['libs/protocol/**'], [
     [['@nestjs/*', '@prisma/*', 'next', 'react', 'ws', '**/apps/**'], 'libs/protocol depends on nothing of ours and on no framework'],
   ]),
+  {
+    // The dashboard imports '@switchboard/protocol' in the browser: only node.ts (and what it
+    // re-exports) may use Node's modules.
+    files: ['libs/protocol/src/**/*.ts'],
+    ignores: ['libs/protocol/src/node.ts', 'libs/protocol/src/hash.ts', 'libs/protocol/src/**/*.test.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [
+      { group: ['@nestjs/*', '@prisma/*', 'next', 'react', 'ws', '**/apps/**'], message: 'libs/protocol depends on nothing of ours and on no framework' },
+      { group: ['node:*', 'crypto', 'fs', 'net', 'http', 'path'], message: 'browser code: Node-only helpers live behind @switchboard/protocol/node' },
+    ] }] },
+  },
   boundary(['apps/control-plane/**'], [[['**/agent/src/**', '**/dashboard/**'], 'the control plane shares code with the agent only through libs/']]),
 );

@@ -3,7 +3,10 @@ import { fileURLToPath } from 'node:url';
 
 export default defineConfig({
   resolve: {
-    alias: { '@switchboard/protocol': fileURLToPath(new URL('./libs/protocol/src/index.ts', import.meta.url)) },
+    alias: [
+      { find: /^@switchboard\/protocol$/, replacement: fileURLToPath(new URL('./libs/protocol/src/index.ts', import.meta.url)) },
+      { find: /^@switchboard\/protocol\/node$/, replacement: fileURLToPath(new URL('./libs/protocol/src/node.ts', import.meta.url)) },
+    ],
   },
   test: {
     include: ['apps/**/src/**/*.test.ts', 'libs/**/src/**/*.test.ts', 'test/**/*.test.ts', 'prisma/**/*.test.ts'],

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { agentMessage, describeIssues, hashConfig, memberUrl, snapshotConfig, type SnapshotConfig } from './index';
+import { agentMessage, describeIssues, memberUrl, snapshotConfig, type SnapshotConfig } from './index';
+import { hashConfig } from './node';
 
 const config = (): SnapshotConfig => ({
   balancers: [

@@ -1,5 +1,4 @@
 export * from './version';
 export * from './config';
 export * from './route-regex';
-export * from './hash';
 export * from './messages';

@@ -1,4 +1,5 @@
-import { describeIssues, hashConfig, snapshot } from '@switchboard/protocol';
+import { describeIssues, snapshot } from '@switchboard/protocol';
+import { hashConfig } from '@switchboard/protocol/node';
 import type { Snapshot, SnapshotConfig } from '@switchboard/protocol';
 import { compileConfig } from './compile';
 import type { CompileOptions } from './compile';

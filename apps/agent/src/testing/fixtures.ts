@@ -1,4 +1,5 @@
-import { DEFAULT_FAILOVER, DEFAULT_HASH_KEY, DEFAULT_HEALTH_CHECK, DEFAULT_HOST_HEADER, DEFAULT_LIMITS, DEFAULT_PASSIVE_HEALTH, DEFAULT_STICKY, DEFAULT_TIMEOUTS, DEFAULT_UPSTREAM_TLS, hashConfig } from '@switchboard/protocol';
+import { DEFAULT_FAILOVER, DEFAULT_HASH_KEY, DEFAULT_HEALTH_CHECK, DEFAULT_HOST_HEADER, DEFAULT_LIMITS, DEFAULT_PASSIVE_HEALTH, DEFAULT_STICKY, DEFAULT_TIMEOUTS, DEFAULT_UPSTREAM_TLS } from '@switchboard/protocol';
+import { hashConfig } from '@switchboard/protocol/node';
 import type { Snapshot, SnapshotBalancer, SnapshotConfig, SnapshotMember, SnapshotRoute } from '@switchboard/protocol';
 
 /** A member of the snapshot schema: weight 1, lbset 0, active, unless overridden. */

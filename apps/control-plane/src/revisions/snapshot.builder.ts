@@ -1,4 +1,5 @@
-import { hashConfig, snapshotConfig, type SnapshotConfig } from '@switchboard/protocol';
+import { snapshotConfig, type SnapshotConfig } from '@switchboard/protocol';
+import { hashConfig } from '@switchboard/protocol/node';
 import type { Tx } from '../database/prisma.service';
 import { Problem } from '../common/problem';
 import { fieldErrors } from '../common/zod.pipe';
