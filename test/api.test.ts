@@ -65,7 +65,7 @@ describe('REST API', () => {
     expect(res.headers.get('content-type')).toContain('application/problem+json');
     const problem = (await res.json()) as { status: number; errors: { path: string }[] };
     expect(problem.status).toBe(400);
-    expect(problem.errors.map((e) => e.path).sort()).toEqual(['(body)', 'lbMethod', 'name', 'timeouts.connectMs']);
+    expect(problem.errors.map((e) => e.path).sort()).toEqual(['extra', 'lbMethod', 'name', 'timeouts.connectMs']);
 
     const member = await stack.api('POST', '/api/v1/balancers/nope/members', { url: 'ftp://x', weight: 500 });
     expect(member.status).toBe(400);
@@ -147,7 +147,7 @@ describe('REST API', () => {
     expect(bad.status).toBe(400);
     expect(bad.body.errors).toEqual([{ path: 'healthCheck.timeoutMs', message: 'must not exceed intervalMs' }]);
     const unknown = await stack.api('PATCH', `/api/v1/balancers/${id}`, { healthCheck: { type: 'icmp', rise: 2 }, tls: { serverName: 'bad name' } });
-    expect(unknown.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['healthCheck', 'healthCheck.type', 'tls.serverName']);
+    expect(unknown.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['healthCheck.rise', 'healthCheck.type', 'tls.serverName']);
     expect((await stack.api('GET', `/api/v1/balancers/${id}`)).body.healthCheck).toMatchObject({ timeoutMs: 500 });
   });
 
