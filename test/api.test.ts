@@ -1,3 +1,4 @@
+import type { AuditPage } from '@switchboard/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from './support/stack';
 
@@ -47,11 +48,11 @@ describe('REST API', () => {
     expect(deleted.status).toBe(200);
     expect((await stack.api('GET', `/api/v1/balancers/${id}`)).status).toBe(404);
 
-    const audit = await stack.api<{ action: string; revision: number }[]>('GET', '/api/v1/audit');
-    expect(audit.body.slice(0, 9).map((e) => e.action)).toEqual([
+    const audit = await stack.api<AuditPage>('GET', '/api/v1/audit?limit=9');
+    expect(audit.body.items.map((e) => e.action)).toEqual([
       'balancer.delete', 'member.delete', 'route.delete', 'balancer.update', 'balancer.update', 'route.create', 'member.update', 'member.create', 'balancer.create',
     ]);
-    expect(audit.body[0].revision).toBe(revisionOf(deleted.headers));
+    expect(audit.body.items[0].revision).toBe(revisionOf(deleted.headers));
   });
 
   it('answers bad input with 400 problem+json naming every bad field, and writes nothing', async () => {
