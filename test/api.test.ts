@@ -1,3 +1,4 @@
+import type { AuditPage } from '@switchboard/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from './support/stack';
 
@@ -47,11 +48,11 @@ describe('REST API', () => {
     expect(deleted.status).toBe(200);
     expect((await stack.api('GET', `/api/v1/balancers/${id}`)).status).toBe(404);
 
-    const audit = await stack.api<{ action: string; revision: number }[]>('GET', '/api/v1/audit');
-    expect(audit.body.slice(0, 9).map((e) => e.action)).toEqual([
+    const audit = await stack.api<AuditPage>('GET', '/api/v1/audit?limit=9');
+    expect(audit.body.items.map((e) => e.action)).toEqual([
       'balancer.delete', 'member.delete', 'route.delete', 'balancer.update', 'balancer.update', 'route.create', 'member.update', 'member.create', 'balancer.create',
     ]);
-    expect(audit.body[0].revision).toBe(revisionOf(deleted.headers));
+    expect(audit.body.items[0].revision).toBe(revisionOf(deleted.headers));
   });
 
   it('answers bad input with 400 problem+json naming every bad field, and writes nothing', async () => {
@@ -65,7 +66,7 @@ describe('REST API', () => {
     expect(res.headers.get('content-type')).toContain('application/problem+json');
     const problem = (await res.json()) as { status: number; errors: { path: string }[] };
     expect(problem.status).toBe(400);
-    expect(problem.errors.map((e) => e.path).sort()).toEqual(['(body)', 'lbMethod', 'name', 'timeouts.connectMs']);
+    expect(problem.errors.map((e) => e.path).sort()).toEqual(['extra', 'lbMethod', 'name', 'timeouts.connectMs']);
 
     const member = await stack.api('POST', '/api/v1/balancers/nope/members', { url: 'ftp://x', weight: 500 });
     expect(member.status).toBe(400);
@@ -147,7 +148,7 @@ describe('REST API', () => {
     expect(bad.status).toBe(400);
     expect(bad.body.errors).toEqual([{ path: 'healthCheck.timeoutMs', message: 'must not exceed intervalMs' }]);
     const unknown = await stack.api('PATCH', `/api/v1/balancers/${id}`, { healthCheck: { type: 'icmp', rise: 2 }, tls: { serverName: 'bad name' } });
-    expect(unknown.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['healthCheck', 'healthCheck.type', 'tls.serverName']);
+    expect(unknown.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['healthCheck.rise', 'healthCheck.type', 'tls.serverName']);
     expect((await stack.api('GET', `/api/v1/balancers/${id}`)).body.healthCheck).toMatchObject({ timeoutMs: 500 });
   });
 

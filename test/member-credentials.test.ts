@@ -1,3 +1,4 @@
+import type { AuditPage } from '@switchboard/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from './support/stack';
 
@@ -19,11 +20,11 @@ describe('member URLs with credentials', () => {
 
   const urls = ['http://user:s3cr3t@127.0.0.1:9001', 'http://s3cr3t@127.0.0.1:9001', 'ws://%75ser:s3cr3t%40x@127.0.0.1:9001/chat', 'wss://:s3cr3t@backend.example', 'http://@127.0.0.1:9001'];
 
-  /** Revision number, members and audit length: none may change on a refused write. */
+  /** Revision number, members and the newest audit event: none may change on a refused write. */
   const state = async () => ({
     revision: (await stack.api<{ number: number }[]>('GET', '/api/v1/revisions?limit=1')).body[0].number,
     members: (await stack.api<unknown[]>('GET', `/api/v1/balancers/${balancerId}/members`)).body,
-    audit: (await stack.api<unknown[]>('GET', '/api/v1/audit')).body.length,
+    audit: (await stack.api<AuditPage>('GET', '/api/v1/audit?limit=1')).body.items[0].id,
   });
 
   it.each(urls)('refuses %s on POST and PATCH with 400 naming url and the cause, writing nothing', async (url) => {

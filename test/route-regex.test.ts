@@ -1,3 +1,4 @@
+import type { AuditPage } from '@switchboard/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from './support/stack';
 
@@ -45,8 +46,8 @@ describe('route regexes at the API (RE2 syntax)', () => {
     expect(res.body.errors).toEqual([{ path: 'match.path', message: 'lookbehind (?<=…) is not supported: route regexes use RE2 syntax' }]);
     expect(await latestRevision()).toBe(before);
     expect((await stack.api('GET', `/api/v1/routes/${created.body.id}`)).body.match).toEqual({ type: 'regex', path: '^/v[0-9]+/' });
-    const audit = await stack.api<{ action: string; revision: number }[]>('GET', '/api/v1/audit');
-    expect(audit.body[0]).toMatchObject({ action: 'route.create', revision: before });
+    const audit = await stack.api<AuditPage>('GET', '/api/v1/audit?limit=1');
+    expect(audit.body.items[0]).toMatchObject({ action: 'route.create', revision: before });
   });
 
   it('refuses a program too large to match cheaply, and accepts RE2-only syntax', async () => {

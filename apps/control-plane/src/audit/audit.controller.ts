@@ -1,22 +1,21 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { z } from 'zod';
+import { auditQuery, type AuditPage, type AuditQuery } from '@switchboard/protocol';
 import { Auth } from '../auth/roles';
 import { ZodPipe } from '../common/zod.pipe';
-import { PrismaService } from '../database/prisma.service';
+import { AuditService } from './audit.service';
 
-const auditQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) });
-
+/** The audit log: read only. There is deliberately no route that writes, edits or deletes events. */
 @ApiTags('audit')
 @ApiBearerAuth()
 @Controller('audit')
 export class AuditController {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(private readonly audit: AuditService) {}
 
-  /** Audit events newest first: `{ id, actor, action, target, before, after, revision, createdAt }`. */
+  /** Audit events newest first, filtered and paged: `{ items: AuditEvent[], nextCursor }`. */
   @Get()
   @Auth('viewer')
-  list(@Query(new ZodPipe(auditQuery)) query: z.infer<typeof auditQuery>) {
-    return this.prisma.auditEvent.findMany({ orderBy: { createdAt: 'desc' }, take: query.limit });
+  list(@Query(new ZodPipe(auditQuery)) query: AuditQuery): Promise<AuditPage> {
+    return this.audit.list(query);
   }
 }

@@ -2,9 +2,17 @@ import { Injectable, PipeTransform } from '@nestjs/common';
 import type { z } from 'zod';
 import { Problem } from './problem';
 
-/** Turns zod issues into field errors: `{ path: "timeouts.connectMs", message }`. */
+/**
+ * Turns zod issues into field errors: `{ path: "timeouts.connectMs", message }`. Keys a strict
+ * object does not know are named one by one (`{ path: "timeouts.bogus", message: "unknown field" }`),
+ * so that a misspelt field or query parameter is pointed at rather than its parent.
+ */
 export function fieldErrors(error: z.ZodError): { path: string; message: string }[] {
-  return error.issues.map((issue) => ({ path: issue.path.join('.') || '(body)', message: issue.message }));
+  return error.issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ path: [...issue.path, key].join('.'), message: 'unknown field: not one this request takes' }))
+      : [{ path: issue.path.join('.') || '(body)', message: issue.message }],
+  );
 }
 
 /**

@@ -47,6 +47,7 @@ export function ConsoleShell({ children }: { children: ReactNode }) {
           <Link href="/" aria-current={pathname === '/' ? 'page' : undefined}>
             Balancers
           </Link>
+          <Link href="/audit" aria-current={pathname === '/audit' ? 'page' : undefined}>Audit</Link>
         </nav>
         <div className="who">
           {me && (
