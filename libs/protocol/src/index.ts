@@ -1,4 +1,5 @@
 export * from './version';
 export * from './config';
 export * from './route-regex';
+export * from './order';
 export * from './messages';

@@ -1,4 +1,4 @@
-import { snapshotConfig, type SnapshotConfig } from '@switchboard/protocol';
+import { byText, snapshotConfig, type SnapshotConfig } from '@switchboard/protocol';
 import { hashConfig } from '@switchboard/protocol/node';
 import type { Tx } from '../database/prisma.service';
 import { Problem } from '../common/problem';
@@ -8,16 +8,20 @@ import { drainOf } from '../members/member.dto';
 
 /**
  * Reads the whole configuration inside `tx` and returns it as the agents' snapshot config with
- * its hash. Stored strings (lbMethod, state, …) are checked by the protocol schema here, once. Members and routes are ordered by creation so equal data hashes equally.
+ * its hash. Stored strings (lbMethod, state, …) are checked by the protocol schema here, once.
+ * The order depends on the data alone, never on when rows were made, so equal data hashes
+ * equally and a rollback that re-creates rows reproduces a revision byte for byte: balancers by
+ * name, members by URL, routes by id, each compared by UTF-16 code units (byText), not by the
+ * database's collation, which may differ between databases.
  * @throws Problem `conflict` when the result would fail the protocol's consistency check.
  */
 export async function buildSnapshot(tx: Tx): Promise<{ config: SnapshotConfig; hash: string }> {
-  const balancers = await tx.balancer.findMany({ orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], include: { members: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] } } });
-  const routes = await tx.route.findMany({ orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+  const balancers = (await tx.balancer.findMany({ include: { members: true } })).sort(byText((b) => b.name));
+  const routes = (await tx.route.findMany()).sort(byText((r) => r.id));
   const candidate = {
     balancers: balancers.map((b) => ({
       ...balancerSettingsOf(b),
-      members: b.members.map((m) => ({ id: m.id, url: m.url, name: m.name, weight: m.weight, lbset: m.lbset, state: m.state, drain: drainOf(m) })),
+      members: b.members.sort(byText((m) => m.url)).map((m) => ({ id: m.id, url: m.url, name: m.name, weight: m.weight, lbset: m.lbset, state: m.state, drain: drainOf(m) })),
     })),
     routes: routes.map((r) => ({
       id: r.id,
