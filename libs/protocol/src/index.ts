@@ -3,3 +3,4 @@ export * from './config';
 export * from './route-regex';
 export * from './order';
 export * from './messages';
+export * from './api/config-document';
