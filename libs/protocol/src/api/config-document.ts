@@ -163,7 +163,7 @@ export function routeKey(route: Pick<SnapshotRoute, 'host' | 'match' | 'websocke
 
 /**
  * The configuration document of a snapshot configuration: balancers keyed by name in name
- * order, members in snapshot order (by URL), routes by routeKey then balancer name; every field
+ * order, members by URL, routes by routeKey then balancer name; every field
  * written out except nulls (absent means null or none), ids only with `ids`, `revision` when
  * given. Applying it with ids reproduces `config` exactly; without ids, the same configuration
  * with the ids of the entities it matches.
@@ -185,7 +185,7 @@ type DocumentRouteInput = ConfigDocument['routes'][number];
 
 function balancerDocumentOf(balancer: SnapshotBalancer, ids: boolean): DocumentBalancerInput {
   const { id, name: _name, members, ...settings } = balancer;
-  return withoutNulls({ ...(ids ? { id } : {}), ...settings, members: members.map((member) => memberDocumentOf(member, ids)) });
+  return withoutNulls({ ...(ids ? { id } : {}), ...settings, members: [...members].sort(byText((m) => m.url)).map((member) => memberDocumentOf(member, ids)) });
 }
 
 function memberDocumentOf(member: SnapshotMember, ids: boolean): DocumentBalancerInput['members'][number] {
