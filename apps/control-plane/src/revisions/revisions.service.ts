@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import type { ConfigChange, ConfigDiff, SnapshotConfig } from '@switchboard/protocol';
 import { toJsonValue } from '../common/json';
 import { Problem } from '../common/problem';
+import { readConfig } from '../config-store/read-config';
 import { PrismaService, type Tx } from '../database/prisma.service';
 import { diffSides, storedConfig } from './revision-diff';
-import { buildSnapshot } from './snapshot.builder';
 import { REVISION_CHANNEL } from './revision-feed.service';
 
 /** Serializes configuration writes across replicas (pg_advisory_xact_lock key). */
@@ -86,7 +86,7 @@ export class RevisionsService {
           throw new Problem('precondition-failed', `If-Match names revision ${request.ifMatch} but the configuration is at revision ${current.number}`);
         }
         const record = await change(tx);
-        const { config, hash } = await buildSnapshot(tx);
+        const { config, hash } = await readConfig(tx);
         const unchanged = request.whole === true && hash === current.hash;
         const number = request.dryRun || unchanged ? current.number : current.number + 1;
         const diff = request.dryRun || request.whole ? await this.diffFromCurrent(tx, current, { revision: request.dryRun ? null : number, hash, config }) : null;
@@ -120,7 +120,7 @@ export class RevisionsService {
     await this.prisma.$transaction(async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(${WRITE_LOCK})`;
       if ((await tx.revision.count()) > 0) return;
-      const { config, hash } = await buildSnapshot(tx);
+      const { config, hash } = await readConfig(tx);
       await tx.revision.create({ data: { number: 0, hash, snapshot: config as object, author: 'system', reason: 'initial' } });
     });
   }

@@ -7,15 +7,16 @@ import { balancerSettingsOf } from '../balancers/balancer.dto';
 import { drainOf } from '../members/member.dto';
 
 /**
- * Reads the whole configuration inside `tx` and returns it as the agents' snapshot config with
- * its hash. Stored strings (lbMethod, state, …) are checked by the protocol schema here, once.
- * The order depends on the data alone, never on when rows were made, so equal data hashes
- * equally and a rollback that re-creates rows reproduces a revision byte for byte: balancers by
- * name, members by URL, routes by id, each compared by UTF-16 code units (byText), not by the
- * database's collation, which may differ between databases.
+ * The config store's read (see applyConfig for its write): reads the whole configuration inside
+ * `tx` and returns it as the agents' snapshot config with its hash. Stored strings (lbMethod,
+ * state, …) are checked by the protocol schema here, once. The order depends on the data alone,
+ * never on when rows were made, so equal data hashes equally and a rollback that re-creates rows
+ * reproduces a revision byte for byte: balancers by name, members by URL, routes by id, each
+ * compared by UTF-16 code units (byText), not by the database's collation, which may differ
+ * between databases.
  * @throws Problem `conflict` when the result would fail the protocol's consistency check.
  */
-export async function buildSnapshot(tx: Tx): Promise<{ config: SnapshotConfig; hash: string }> {
+export async function readConfig(tx: Tx): Promise<{ config: SnapshotConfig; hash: string }> {
   const balancers = (await tx.balancer.findMany({ include: { members: true } })).sort(byText((b) => b.name));
   const routes = (await tx.route.findMany()).sort(byText((r) => r.id));
   const candidate = {
