@@ -1,9 +1,9 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from './support/browser';
 import { wsUrl } from './support/clients';
 import { createBalancer } from './support/config';
-import { openTunnel, signedInPage, submitLogin, type Tunnel } from './support/dashboard';
+import { openTunnel, submitLogin, watchCspViolations, type Tunnel } from './support/dashboard';
 import { eventually } from './support/processes';
 import { startEchoBackend, startStack, type EchoBackend, type Stack } from './support/stack';
 
@@ -33,12 +33,20 @@ describe('dashboard: editing balancers and members (browser)', () => {
   let backends: EchoBackend[] = [];
   let browser: Browser | undefined;
   const tunnels: Tunnel[] = [];
+  /** The browser contexts a test opened, each with the CSP violations seen in it (none is expected). */
+  const contexts: { context: BrowserContext; violations: string[] }[] = [];
 
   beforeAll(async () => {
     stack = await startStack({ dashboard: true });
     backends = await Promise.all([startEchoBackend('alpha'), startEchoBackend('beta')]);
     browser = await launchBrowser();
   }, 180_000);
+
+  afterEach(async () => {
+    const opened = contexts.splice(0);
+    await Promise.all(opened.map((c) => c.context.close()));
+    expect(opened.flatMap((c) => c.violations)).toEqual([]);
+  });
 
   afterAll(async () => {
     for (const t of tunnels) t.ws.terminate();
@@ -65,9 +73,11 @@ describe('dashboard: editing balancers and members (browser)', () => {
     return page;
   }
 
-  async function signInAs(token: string): Promise<Page> {
-    if (token === stack.adminToken) return signedInPage(browser!, stack);
-    const page = await browser!.newPage();
+  /** A new page in its own context (its CSP violations collected), signed in with `token` through the login form, on the overview. */
+  async function signInAs(token = stack.adminToken): Promise<Page> {
+    const context = await browser!.newContext();
+    contexts.push({ context, violations: await watchCspViolations(context) });
+    const page = await context.newPage();
     page.setDefaultTimeout(15_000);
     await page.goto(`${stack.dashboardUrl}/login`);
     await submitLogin(page, token);
@@ -75,7 +85,7 @@ describe('dashboard: editing balancers and members (browser)', () => {
     return page;
   }
 
-  /** Clicks `selector` and resolves with the status of the API call it makes (`method`, URL ending with `path`). */
+  /** Clicks `selector` and resolves with the status of the API call it makes (`method`, path and query matching `path`). */
   async function clickForStatus(page: Page, selector: string, method: string, path: RegExp): Promise<number> {
     const [response] = await Promise.all([page.waitForResponse((r) => r.request().method() === method && path.test(new URL(r.url()).pathname + new URL(r.url()).search)), page.locator(selector).click()]);
     return response.status();
@@ -216,7 +226,7 @@ describe('dashboard: editing balancers and members (browser)', () => {
   });
 
   it('creates a balancer from the overview (a bad name named first), and deletes it once no route uses it (409 shown until then)', async () => {
-    const page = await signedInPage(browser!, stack);
+    const page = await signInAs();
     await page.locator(tid('new-balancer')).click();
     const form = page.locator(tid('balancer-form'));
     await form.locator(tid('field-name')).fill('Not A Name');
