@@ -1,4 +1,5 @@
-import { changeSummary, describeChange, diffLines, type ConfigChange } from '@/lib/change';
+import type { ConfigChange } from '@switchboard/protocol';
+import { changeSummary, describeChange, diffLines } from '@/lib/change';
 
 /**
  * A dry run's answer before it is saved: what would change, entity by entity with each field's

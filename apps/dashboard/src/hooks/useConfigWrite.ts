@@ -2,7 +2,8 @@
 
 import { useCallback, useState } from 'react';
 import { ApiError, api, failureOf, revisionOf, type Failure } from '@/lib/api';
-import { dryRunPath, isDryRunChange, type ConfigChange } from '@/lib/change';
+import type { ConfigChange } from '@switchboard/protocol';
+import { dryRunPath, isDryRunChange } from '@/lib/change';
 
 /** A configuration write as the forms send it; the same request is previewed (`?dryRun=true`) and saved. */
 export interface WriteRequest {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { changeSummary, describeChange, diffLines, dryRunPath, formatValue, isDryRunChange, type ConfigChange } from './change';
+import type { ConfigChange } from '@switchboard/protocol';
+import { changeSummary, describeChange, diffLines, dryRunPath, formatValue, isDryRunChange } from './change';
 
 const change: ConfigChange = {
   dryRun: true,

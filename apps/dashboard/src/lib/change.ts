@@ -1,34 +1,7 @@
 // Dry-run previews: a write sent with `?dryRun=true` answers a ConfigChange (nothing written),
 // shown before the same write is saved for real.
 
-/** One changed entity of a ConfigDiff. */
-export interface ConfigDiffChange {
-  kind: 'balancer' | 'member' | 'route';
-  op: 'added' | 'removed' | 'changed';
-  /** The balancer's name (for a route: the balancer it points to). */
-  balancer: string;
-  /** Balancer name, member URL, or route "host type path websocket". */
-  key: string;
-  /** Changed fields by dotted path; absent before/after = the field did not exist. */
-  fields: { path: string; before?: unknown; after?: unknown }[];
-}
-
-/** Two configurations compared: structured changes and a unified diff of their YAML exports. */
-export interface ConfigDiff {
-  from: { revision: number; hash: string };
-  /** revision null: a dry run, not written. */
-  to: { revision: number | null; hash: string };
-  changes: ConfigDiffChange[];
-  text: string;
-}
-
-/** The answer of a write with `?dryRun=true` (and of PUT /config and rollbacks). */
-export interface ConfigChange {
-  dryRun: boolean;
-  /** The revision the diff starts from (for a dry run: the current one). */
-  revision: number;
-  diff: ConfigDiff;
-}
+import { configChange, type ConfigChange, type EntityChange } from '@switchboard/protocol';
 
 /** `path` with `dryRun=true` added to its query. */
 export function dryRunPath(path: string): string {
@@ -37,9 +10,8 @@ export function dryRunPath(path: string): string {
 
 /** Whether an answer is a dry run's ConfigChange (a control plane without dry runs would have written and answered the resource). */
 export function isDryRunChange(body: unknown): body is ConfigChange {
-  if (!body || typeof body !== 'object') return false;
-  const change = body as Partial<ConfigChange>;
-  return change.dryRun === true && typeof change.revision === 'number' && Array.isArray(change.diff?.changes) && typeof change.diff.text === 'string';
+  const parsed = configChange.safeParse(body);
+  return parsed.success && parsed.data.dryRun;
 }
 
 /** A value of a changed field in a few characters: strings quoted, null "none", absent "—". */
@@ -50,7 +22,7 @@ export function formatValue(value: unknown): string {
 }
 
 /** A change as a heading and one line per field: "member ws://10.0.0.5:8000 in chat: added", "weight: 1 → 5". */
-export function describeChange(change: ConfigDiffChange): { title: string; fields: string[] } {
+export function describeChange(change: EntityChange): { title: string; fields: string[] } {
   const where = change.kind === 'balancer' ? `balancer ${change.key}` : change.kind === 'member' ? `member ${change.key} in ${change.balancer}` : `route ${change.key} → ${change.balancer}`;
   const fields = change.fields.map(({ path, before, after }) => {
     if (change.op === 'added') return `${path}: ${formatValue(after)}`;
