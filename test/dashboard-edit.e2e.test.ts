@@ -109,6 +109,11 @@ describe('dashboard: editing balancers and members (browser)', () => {
     expect((await stack.api<MemberBody[]>('GET', `/api/v1/balancers/${balancerId}/members`)).body).toHaveLength(1);
 
     await form.locator(tid('member-add-url')).fill(beta.url);
+    expect(await clickForStatus(page, tid('member-add-preview'), 'POST', /\/members\?dryRun=true$/)).toBe(200);
+    const item = form.locator(tid('change-item'));
+    expect([await item.getAttribute('data-kind'), await item.getAttribute('data-op')]).toEqual(['member', 'added']);
+    expect(await item.textContent()).toContain(`member ${beta.url} in e2e-add: added`);
+    expect(await item.textContent()).toContain('weight: 3');
     expect(await clickForStatus(page, tid('member-add-save'), 'POST', /\/members$/)).toBe(201);
     await page.locator(tid('member-row')).nth(1).waitFor();
     expect(await page.locator(tid('change-note')).textContent()).toMatch(/^Member added: beta — configuration revision \d+$/);
@@ -169,7 +174,7 @@ describe('dashboard: editing balancers and members (browser)', () => {
     expect(await latestRevision()).toBe(before + 1);
   });
 
-  it('previews a settings change and a member change as dry runs that write nothing, then saves each as one revision', async () => {
+  it('previews a settings change and a member change as dry runs that write nothing, then saves each as one revision (and nothing when the configuration moved on since the preview)', async () => {
     const { balancerId, memberIds } = await createBalancer(stack, 'e2e-preview', [{ url: backends[0].url, name: 'alpha' }], 'byrequests');
     const page = await balancerPage(balancerId, 1);
     const before = await latestRevision();
@@ -223,6 +228,20 @@ describe('dashboard: editing balancers and members (browser)', () => {
     expect(await latestRevision()).toBe(before + 2);
     expect((await stack.api<MemberBody>('GET', `/api/v1/balancers/${balancerId}/members/${memberIds.alpha}`)).body).toMatchObject({ weight: 5, lbset: 2 });
     expect(await row.locator(tid('lbset')).textContent()).toBe('2');
+
+    // Save is bound to the previewed revision: a write in between makes it save nothing and ask for a new preview.
+    await page.locator(tid('edit-balancer')).click();
+    await form.locator(tid('field-slowStartMs')).fill('30000');
+    expect(await clickForStatus(page, tid('balancer-preview'), 'PATCH', /dryRun=true$/)).toBe(200);
+    expect((await stack.api('PATCH', `/api/v1/balancers/${balancerId}/members/${memberIds.alpha}`, { weight: 6 })).status).toBe(200);
+    expect(await clickForStatus(page, tid('balancer-save'), 'PATCH', new RegExp(`/balancers/${balancerId}$`))).toBe(412);
+    expect(await form.locator(tid('balancer-error')).textContent()).toContain('The configuration changed after this preview, so nothing was saved');
+    expect(await form.locator(tid('change-preview')).count()).toBe(0);
+    expect((await stack.api<{ slowStartMs: number }>('GET', `/api/v1/balancers/${balancerId}`)).body.slowStartMs).toBe(0);
+    expect(await form.locator(tid('field-slowStartMs')).inputValue()).toBe('30000');
+    expect(await clickForStatus(page, tid('balancer-preview'), 'PATCH', /dryRun=true$/)).toBe(200);
+    expect(await clickForStatus(page, tid('balancer-save'), 'PATCH', new RegExp(`/balancers/${balancerId}$`))).toBe(200);
+    expect((await stack.api<{ slowStartMs: number }>('GET', `/api/v1/balancers/${balancerId}`)).body.slowStartMs).toBe(30000);
   });
 
   it('creates a balancer from the overview (a bad name named first), and deletes it once no route uses it (409 shown until then)', async () => {
@@ -252,6 +271,9 @@ describe('dashboard: editing balancers and members (browser)', () => {
     expect((await stack.api('GET', `/api/v1/balancers/${balancerId}`)).status).toBe(200);
 
     expect((await stack.api('DELETE', `/api/v1/routes/${route.body.id}`)).status).toBe(200);
+    expect(await clickForStatus(page, tid('delete-balancer-preview'), 'DELETE', /dryRun=true$/)).toBe(200);
+    expect(await confirm.locator(tid('change-item')).textContent()).toContain('balancer e2e-created: removed');
+    expect((await stack.api('GET', `/api/v1/balancers/${balancerId}`)).status).toBe(200);
     expect(await clickForStatus(page, tid('delete-balancer-save'), 'DELETE', new RegExp(`/balancers/${balancerId}$`))).toBe(200);
     await page.waitForURL(`${stack.dashboardUrl}/`);
     expect((await stack.api('GET', `/api/v1/balancers/${balancerId}`)).status).toBe(404);
