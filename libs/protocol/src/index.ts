@@ -1,3 +1,4 @@
+import './browser-jitless';
 export * from './version';
 export * from './config';
 export * from './route-regex';

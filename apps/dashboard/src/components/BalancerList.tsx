@@ -7,7 +7,7 @@ export interface BalancerSummary {
 }
 
 export function BalancerList({ balancers, tunnels }: { balancers: BalancerSummary[]; tunnels: Map<string, number> }) {
-  if (balancers.length === 0) return <p className="muted">No balancers yet. Create one through the API.</p>;
+  if (balancers.length === 0) return <p className="muted">No balancers yet.</p>;
   return (
     <table className="grid">
       <thead>

@@ -2,24 +2,35 @@
 
 import Link from 'next/link';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { usePermissions } from '@/hooks/usePermissions';
 import { ApiError, api } from '@/lib/api';
-import { awaitsDrainedAt, buildRows, hasUnknownMembers } from '@/lib/rows';
-import type { Balancer, Member } from '@/lib/types';
+import type { ApiBalancer } from '@/lib/balancer-form';
+import { applyMemberChange, awaitsDrainedAt, buildRows, hasUnknownMembers } from '@/lib/rows';
+import type { Member } from '@/lib/types';
 import { useStatsFeed } from '@/hooks/useStatsFeed';
+import { BalancerAdmin } from './BalancerAdmin';
 import { LiveIndicator } from './Badges';
-import { BalancerSettings } from './BalancerSettings';
+import { MemberAdd } from './MemberAdd';
 import { MemberTable, type MemberChange } from './MemberTable';
 import { RebalancePanel } from './RebalancePanel';
+
+/** The last write made on this page, for the note above the members. */
+export interface ChangeNoteData {
+  summary: string;
+  subject: string;
+  revision: number | null;
+}
 
 const RELOAD_THROTTLE_MS = 5000;
 /** How often the member list is read again while a drain waits for its drainedAt. */
 const DRAIN_POLL_MS = 3000;
 
 export function BalancerView({ balancerId }: { balancerId: string }) {
-  const [balancer, setBalancer] = useState<Balancer | null>(null);
+  const [balancer, setBalancer] = useState<ApiBalancer | null>(null);
   const [members, setMembers] = useState<Member[] | null>(null);
   const [error, setError] = useState<{ status: number; message: string } | null>(null);
-  const [lastChange, setLastChange] = useState<MemberChange | null>(null);
+  const [note, setNote] = useState<ChangeNoteData | null>(null);
+  const can = usePermissions();
   const { stats, status } = useStatsFeed();
   const lastLoad = useRef(0);
   const base = `/balancers/${encodeURIComponent(balancerId)}`;
@@ -35,7 +46,7 @@ export function BalancerView({ balancerId }: { balancerId: string }) {
 
   useEffect(() => {
     const ac = new AbortController();
-    Promise.all([api<Balancer>('GET', base, undefined, { signal: ac.signal }).then((r) => setBalancer(r.body)), loadMembers(ac.signal)]).catch((err: unknown) => {
+    Promise.all([api<ApiBalancer>('GET', base, undefined, { signal: ac.signal }).then((r) => setBalancer(r.body)), loadMembers(ac.signal)]).catch((err: unknown) => {
       if (ac.signal.aborted) return;
       setError(err instanceof ApiError ? { status: err.status, message: err.message } : { status: 0, message: 'Could not load the balancer.' });
     });
@@ -61,8 +72,8 @@ export function BalancerView({ balancerId }: { balancerId: string }) {
   }, [awaitingDrained, loadMembers]);
 
   const onChanged = useCallback((change: MemberChange) => {
-    setMembers((list) => list?.map((m) => (m.id === change.member.id ? change.member : m)) ?? list);
-    setLastChange(change);
+    setMembers((list) => (list ? applyMemberChange(list, change.member, change.removed) : list));
+    setNote({ summary: change.summary, subject: change.member.name || change.member.url, revision: change.revision });
   }, []);
 
   if (error) {
@@ -85,20 +96,20 @@ export function BalancerView({ balancerId }: { balancerId: string }) {
         <h1 data-testid="balancer-name">{balancer?.name ?? 'Loading…'}</h1>
         <LiveIndicator status={status} />
       </div>
-      {balancer && <BalancerSettings balancer={balancer} />}
+      {balancer && <BalancerAdmin balancer={balancer} memberCount={members?.length ?? null} onSaved={setBalancer} onNote={setNote} />}
       {balancer && <RebalancePanel balancer={balancer} onRebalanced={setBalancer} />}
-      <ChangeNote change={lastChange} />
+      <ChangeNote change={note} />
       {members === null ? <p className="muted">Loading members…</p> : <MemberTable rows={rows} balancerId={balancerId} onChanged={onChanged} />}
+      {can.configure && <MemberAdd balancerId={balancerId} onChanged={onChanged} />}
     </div>
   );
 }
 
-function ChangeNote({ change }: { change: MemberChange | null }) {
+function ChangeNote({ change }: { change: ChangeNoteData | null }) {
   if (!change) return null;
-  const who = change.member.name || change.member.url;
   return (
-    <p className="note" role="status">
-      {change.summary} for <strong>{who}</strong>
+    <p className="note" role="status" data-testid="change-note">
+      {change.summary}: <strong>{change.subject}</strong>
       {change.revision !== null && (
         <>
           {' '}

@@ -1,16 +1,20 @@
 'use client';
 
+import { usePermissions } from '@/hooks/usePermissions';
 import type { MemberRowData } from '@/lib/rows';
 import type { Member } from '@/lib/types';
 import { MemberRow } from './MemberRow';
 
+/** A write to a member, as the page's note shows it; `removed` when the member is gone. */
 export interface MemberChange {
   member: Member;
   revision: number | null;
   summary: string;
+  removed?: boolean;
 }
 
 export function MemberTable({ rows, balancerId, onChanged }: { rows: MemberRowData[]; balancerId: string; onChanged: (change: MemberChange) => void }) {
+  const { operate } = usePermissions();
   if (rows.length === 0) return <p className="muted">This balancer has no members.</p>;
   return (
     <div className="table-wrap">
@@ -21,6 +25,9 @@ export function MemberTable({ rows, balancerId, onChanged }: { rows: MemberRowDa
             <th>State</th>
             <th>Health</th>
             <th className="num">Weight</th>
+            <th className="num" title="Tier: higher lbsets are used only when no member of a lower one is usable">
+              lbset
+            </th>
             <th className="num" title="WebSocket tunnels open now">
               Tunnels
             </th>
@@ -37,7 +44,7 @@ export function MemberTable({ rows, balancerId, onChanged }: { rows: MemberRowDa
               From
             </th>
             <th className="num">Failures</th>
-            <th>Actions</th>
+            {operate && <th>Actions</th>}
           </tr>
         </thead>
         <tbody>

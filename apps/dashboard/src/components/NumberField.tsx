@@ -1,6 +1,7 @@
 'use client';
 
 import { useId } from 'react';
+import { FieldError } from './FieldError';
 
 interface Props {
   /** data-testid of the input; its errors get `${testId}-error`. */
@@ -34,11 +35,7 @@ export function NumberField({ testId, label, value, onChange, errors, disabled, 
         aria-invalid={invalid}
         aria-describedby={invalid ? errorId : undefined}
       />
-      {invalid && (
-        <span className="field-error" id={errorId} data-testid={`${testId}-error`} role="alert">
-          {errors?.join('; ')}
-        </span>
-      )}
+      <FieldError id={errorId} testId={testId} errors={errors} />
     </label>
   );
 }

@@ -1,11 +1,14 @@
 'use client';
 
+import { useRouter } from 'next/navigation';
 import { useEffect, useState } from 'react';
+import { usePermissions } from '@/hooks/usePermissions';
 import { ApiError, api } from '@/lib/api';
 import type { Balancer, Member } from '@/lib/types';
 import { useStatsFeed } from '@/hooks/useStatsFeed';
 import { tunnelsByBalancer } from '@/lib/rows';
 import { AgentsPanel } from './AgentsPanel';
+import { BalancerForm } from './BalancerForm';
 import { BalancerList, type BalancerSummary } from './BalancerList';
 import { LiveIndicator } from './Badges';
 
@@ -13,6 +16,9 @@ export function Overview() {
   const [balancers, setBalancers] = useState<BalancerSummary[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const { stats, status } = useStatsFeed();
+  const { configure } = usePermissions();
+  const [creating, setCreating] = useState(false);
+  const router = useRouter();
 
   useEffect(() => {
     const ac = new AbortController();
@@ -30,7 +36,13 @@ export function Overview() {
         <div className="section-head">
           <h1>Balancers</h1>
           <LiveIndicator status={status} />
+          {configure && !creating && (
+            <button type="button" data-testid="new-balancer" onClick={() => setCreating(true)}>
+              New balancer…
+            </button>
+          )}
         </div>
+        {creating && <BalancerForm balancer={null} onSaved={({ result }) => router.push(`/balancers/${encodeURIComponent(result.id)}`)} onCancel={() => setCreating(false)} />}
         {error && <p className="error" role="alert">{error}</p>}
         {!balancers && !error && <p className="muted">Loading…</p>}
         {balancers && <BalancerList balancers={balancers} tunnels={tunnelsByBalancer(stats)} />}

@@ -1,20 +1,30 @@
 'use client';
 
 import { useState, type FormEvent } from 'react';
+import { usePermissions } from '@/hooks/usePermissions';
 import { api, failureOf, revisionOf } from '@/lib/api';
 import { errorsByField, type FormErrors } from '@/lib/form';
 import { REBALANCE_FIELDS, rebalanceBody, rebalanceText, type RebalanceField } from '@/lib/settings';
-import type { Balancer } from '@/lib/types';
-import { useMe } from './ConsoleShell';
+import type { ApiBalancer } from '@/lib/balancer-form';
 import { NumberField } from './NumberField';
 
 /**
  * Asks agents to even out long-lived tunnels after a scale-out: each closes tunnels on members
  * above their fair share by more than the tolerance (close 1012), at most `closes/s` per agent.
- * Operators and admins only; shows when the last rebalance was asked for.
+ * Operators and admins only (others see when the last rebalance was asked for, and nothing to press).
  */
-export function RebalancePanel({ balancer, onRebalanced }: { balancer: Balancer; onRebalanced: (balancer: Balancer) => void }) {
-  const readOnly = useMe()?.role === 'viewer';
+export function RebalancePanel({ balancer, onRebalanced }: { balancer: ApiBalancer; onRebalanced: (balancer: ApiBalancer) => void }) {
+  if (!usePermissions().operate) {
+    return (
+      <p className="muted">
+        Last rebalance: <span data-testid="last-rebalance">{rebalanceText(balancer.rebalance)}</span>
+      </p>
+    );
+  }
+  return <RebalanceForm balancer={balancer} onRebalanced={onRebalanced} />;
+}
+
+function RebalanceForm({ balancer, onRebalanced }: { balancer: ApiBalancer; onRebalanced: (balancer: ApiBalancer) => void }) {
   const [tolerance, setTolerance] = useState('10');
   const [closes, setCloses] = useState('10');
   const [busy, setBusy] = useState(false);
@@ -26,7 +36,7 @@ export function RebalancePanel({ balancer, onRebalanced }: { balancer: Balancer;
     setBusy(true);
     setFailure(null);
     try {
-      const res = await api<Balancer>('POST', `/balancers/${encodeURIComponent(balancer.id)}/rebalance`, rebalanceBody(tolerance, closes));
+      const res = await api<ApiBalancer>('POST', `/balancers/${encodeURIComponent(balancer.id)}/rebalance`, rebalanceBody(tolerance, closes));
       setRevision(revisionOf(res.headers));
       onRebalanced(res.body);
     } catch (err) {
@@ -38,12 +48,12 @@ export function RebalancePanel({ balancer, onRebalanced }: { balancer: Balancer;
   }
 
   const errors = failure?.errors;
-  const disabled = readOnly || busy;
+  const disabled = busy;
   return (
     <form className="card inline-form rebalance" data-testid="rebalance-form" onSubmit={(e) => void submit(e)} noValidate>
       <NumberField testId="rebalance-tolerance" label="Tolerance (0–1000 %)" value={tolerance} onChange={setTolerance} errors={errors?.byField.tolerance} disabled={disabled} size={4} />
       <NumberField testId="rebalance-rate" label="Closes/s per agent" value={closes} onChange={setCloses} errors={errors?.byField.closesPerSecond} disabled={disabled} size={5} />
-      <button type="submit" data-testid="rebalance" disabled={disabled} title={readOnly ? 'Operators and admins only' : 'Close tunnels above fair share (close 1012) so that clients reconnect evenly'}>
+      <button type="submit" data-testid="rebalance" disabled={disabled} title="Close tunnels above fair share (close 1012) so that clients reconnect evenly">
         {busy ? 'Rebalancing…' : 'Rebalance'}
       </button>
       <span className="muted">

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { awaitsDrainedAt, buildRows, hasUnknownMembers, newerSnapshot, tunnelsByBalancer } from './rows';
+import { applyMemberChange, awaitsDrainedAt, buildRows, hasUnknownMembers, newerSnapshot, tunnelsByBalancer } from './rows';
 import type { Member, MemberStats, StatsSnapshot } from './types';
 
 const member = (id: string, state: Member['state'], updatedAt: string): Member => ({
@@ -93,5 +93,16 @@ describe('awaitsDrainedAt', () => {
     expect(awaitsDrainedAt(buildRows([draining(null)], stats(at, [{ openTunnels: 2 }])))).toBe(false);
     expect(awaitsDrainedAt(buildRows([draining(at)], stats(at, [{ openTunnels: 0 }])))).toBe(false);
     expect(awaitsDrainedAt(buildRows([member('m1', 'active', at)], stats(at, [{ openTunnels: 0 }])))).toBe(false);
+  });
+});
+
+describe('applyMemberChange', () => {
+  it('appends a new member, replaces a changed one and drops a removed one', () => {
+    const a = member('a', 'active', '2030-01-01T00:00:00Z');
+    const b = member('b', 'active', '2030-01-01T00:00:00Z');
+    const b2 = { ...b, weight: 7 };
+    expect(applyMemberChange([a], b)).toEqual([a, b]);
+    expect(applyMemberChange([a, b], b2)).toEqual([a, b2]);
+    expect(applyMemberChange([a, b], a, true)).toEqual([b]);
   });
 });

@@ -52,3 +52,9 @@ export function tunnelsByBalancer(stats: StatsSnapshot | null): Map<string, numb
 export function awaitsDrainedAt(rows: readonly MemberRowData[]): boolean {
   return rows.some(({ member, figures }) => member.drain !== null && member.drain.drainedAt === null && (figures?.openTunnels ?? 0) === 0);
 }
+
+/** The member list after a write: `member` removed, replaced (same id) or appended (new). */
+export function applyMemberChange(list: readonly Member[], member: Member, removed = false): Member[] {
+  if (removed) return list.filter((m) => m.id !== member.id);
+  return list.some((m) => m.id === member.id) ? list.map((m) => (m.id === member.id ? member : m)) : [...list, member];
+}
