@@ -42,6 +42,8 @@ export interface ApiResponse<T> {
 
 export interface ApiOptions {
   signal?: AbortSignal;
+  /** Extra request headers, e.g. `If-Match` with the revision a write was previewed against. */
+  headers?: Record<string, string>;
 }
 
 /**
@@ -49,7 +51,7 @@ export interface ApiOptions {
  * /api/v1. The session cookie goes along by itself; the dashboard turns it into the bearer token.
  */
 export async function api<T>(method: string, path: string, body?: unknown, opts: ApiOptions = {}): Promise<ApiResponse<T>> {
-  const headers: Record<string, string> = { Accept: 'application/json' };
+  const headers: Record<string, string> = { Accept: 'application/json', ...opts.headers };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   let res: Response;
   try {
