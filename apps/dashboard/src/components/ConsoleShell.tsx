@@ -47,6 +47,9 @@ export function ConsoleShell({ children }: { children: ReactNode }) {
           <Link href="/" aria-current={pathname === '/' ? 'page' : undefined}>
             Balancers
           </Link>
+          <Link href="/revisions" aria-current={pathname === '/revisions' ? 'page' : undefined}>
+            Revisions
+          </Link>
         </nav>
         <div className="who">
           {me && (
