@@ -45,7 +45,7 @@ export function useRevisionList() {
     setLoadingMore(true);
     try {
       const page = await fetchPage(last.number);
-      setRevisions((list) => [...(list ?? []), ...page.filter((r) => r.number < last.number)]);
+      setRevisions((list) => [...(list ?? []), ...page]);
     } catch (err) {
       setError(messageOf(err));
     } finally {
