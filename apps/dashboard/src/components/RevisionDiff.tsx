@@ -28,7 +28,13 @@ export function RevisionDiff({ diff, leftLabel, rightLabel }: Props) {
   return (
     <div className="revision-diff">
       <ChangeList changes={diff.changes} />
-      <SideBySide rows={rows} leftLabel={leftLabel} rightLabel={rightLabel} />
+      {rows.length > 0 ? (
+        <SideBySide rows={rows} leftLabel={leftLabel} rightLabel={rightLabel} />
+      ) : (
+        <p className="muted" data-testid="diff-same-yaml">
+          The two YAML exports are the same: only ids differ (an entity removed and added again).
+        </p>
+      )}
     </div>
   );
 }
