@@ -1,5 +1,6 @@
 import { Controller, Get, Param, ParseIntPipe, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { revisionDiffParams } from '@switchboard/protocol';
 import { z } from 'zod';
 import { Auth } from '../auth/roles';
 import { ZodPipe } from '../common/zod.pipe';
@@ -27,5 +28,12 @@ export class RevisionsController {
   @Auth('viewer')
   get(@Param('number', ParseIntPipe) number: number) {
     return this.revisions.get(number);
+  }
+
+  /** ConfigDiff from revision `a` to revision `b`: changes per balancer, member and route, and the unified diff of their YAML exports. */
+  @Get(':a/diff/:b')
+  @Auth('viewer')
+  diff(@Param(new ZodPipe(revisionDiffParams)) params: z.infer<typeof revisionDiffParams>) {
+    return this.revisions.diff(params.a, params.b);
   }
 }

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import type { SnapshotConfig } from '@switchboard/protocol';
+import type { ConfigChange, ConfigDiff, SnapshotConfig } from '@switchboard/protocol';
 import { toJsonValue } from '../common/json';
 import { Problem } from '../common/problem';
+import { readConfig } from '../config-store/read-config';
 import { PrismaService, type Tx } from '../database/prisma.service';
-import { buildSnapshot } from './snapshot.builder';
+import { diffSides, storedConfig } from './revision-diff';
 import { REVISION_CHANNEL } from './revision-feed.service';
 
 /** Serializes configuration writes across replicas (pg_advisory_xact_lock key). */
@@ -23,6 +24,30 @@ export interface ChangeRequest {
   actor: string;
   action: string;
   ifMatch?: number;
+  /** Run the change, answer what it would do, then roll it all back: no revision, no audit event, no NOTIFY. */
+  dryRun?: boolean;
+  /**
+   * A whole-configuration write (PUT /config, rollback): when it leaves the configuration as it
+   * is, nothing is written (no revision, no audit event); its outcome always carries the
+   * ConfigChange; its audit event records the revisions and the changes as `before`/`after`.
+   */
+  whole?: boolean;
+}
+
+/** What a write did, or would do. */
+export interface WriteOutcome<T> {
+  result: T;
+  /** The revision written; the current one when nothing was (a dry run, a whole write changing nothing). */
+  revision: number;
+  /** The diff against the revision it replaced (or would): for dry runs and whole writes, else null. */
+  change: ConfigChange | null;
+}
+
+/** Thrown inside the write transaction to roll it back while answering `outcome`. */
+class Unwritten<T> extends Error {
+  constructor(readonly outcome: WriteOutcome<T>) {
+    super('rolled back on purpose');
+  }
 }
 
 /** One whole configuration as stored. */
@@ -45,27 +70,49 @@ export class RevisionsService {
   constructor(private readonly prisma: PrismaService) {}
 
   /**
-   * Applies `change` and records revision n+1.
+   * Applies `change` and records revision n+1 with its audit event and NOTIFY, all in one
+   * transaction serialized by an advisory lock. With `dryRun`, and for a `whole` write that
+   * leaves the configuration as it is, the transaction is rolled back instead and the outcome
+   * names the current revision.
    * @throws Problem `precondition-failed` (412) when `ifMatch` is not the current revision;
    *   whatever `change` throws (nothing is written then).
    */
-  async write<T>(request: ChangeRequest, change: (tx: Tx) => Promise<ChangeRecord<T>>): Promise<{ result: T; revision: number }> {
-    return this.prisma.$transaction(async (tx) => {
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${WRITE_LOCK})`;
-      const current = await this.latestNumber(tx);
-      if (request.ifMatch !== undefined && request.ifMatch !== current) {
-        throw new Problem('precondition-failed', `If-Match names revision ${request.ifMatch} but the configuration is at revision ${current}`);
-      }
-      const record = await change(tx);
-      const { config, hash } = await buildSnapshot(tx);
-      const number = current + 1;
-      await tx.revision.create({ data: { number, hash, snapshot: config as object, author: request.actor, reason: request.action } });
-      await tx.auditEvent.create({
-        data: { actor: request.actor, action: request.action, target: record.target, before: toJsonValue(record.before), after: toJsonValue(record.after), revision: number },
+  async write<T>(request: ChangeRequest, change: (tx: Tx) => Promise<ChangeRecord<T>>): Promise<WriteOutcome<T>> {
+    try {
+      return await this.prisma.$transaction(async (tx) => {
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(${WRITE_LOCK})`;
+        const current = await this.latestRef(tx);
+        if (request.ifMatch !== undefined && request.ifMatch !== current.number) {
+          throw new Problem('precondition-failed', `If-Match names revision ${request.ifMatch} but the configuration is at revision ${current.number}`);
+        }
+        const record = await change(tx);
+        const { config, hash } = await readConfig(tx);
+        const unchanged = request.whole === true && hash === current.hash;
+        const number = request.dryRun || unchanged ? current.number : current.number + 1;
+        const diff = request.dryRun || request.whole ? await this.diffFromCurrent(tx, current, { revision: request.dryRun ? null : number, hash, config }) : null;
+        const outcome = { result: record.result, revision: number, change: diff && { dryRun: request.dryRun === true, revision: number, diff } };
+        if (request.dryRun || unchanged) throw new Unwritten(outcome);
+        const audit = request.whole ? { before: diff!.from, after: { ...diff!.to, changes: diff!.changes } } : record;
+        await tx.revision.create({ data: { number, hash, snapshot: config as object, author: request.actor, reason: request.action } });
+        await tx.auditEvent.create({
+          data: { actor: request.actor, action: request.action, target: record.target, before: toJsonValue(audit.before), after: toJsonValue(audit.after), revision: number },
+        });
+        await tx.$executeRaw`SELECT pg_notify(${REVISION_CHANNEL}, ${String(number)})`;
+        return outcome;
       });
-      await tx.$executeRaw`SELECT pg_notify(${REVISION_CHANNEL}, ${String(number)})`;
-      return { result: record.result, revision: number };
-    });
+    } catch (error) {
+      if (error instanceof Unwritten) return error.outcome as WriteOutcome<T>;
+      throw error;
+    }
+  }
+
+  /**
+   * The diff from revision `a` to revision `b` (either order).
+   * @throws Problem `not-found` naming a revision that does not exist.
+   */
+  async diff(a: number, b: number): Promise<ConfigDiff> {
+    const [from, to] = await Promise.all([this.get(a), this.get(b)]);
+    return diffSides({ revision: a, hash: from.hash, config: storedConfig(from.config) }, { revision: b, hash: to.hash, config: storedConfig(to.config) });
   }
 
   /** Creates revision 0 (the empty configuration) on a new database; a no-op afterwards. */
@@ -73,7 +120,7 @@ export class RevisionsService {
     await this.prisma.$transaction(async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(${WRITE_LOCK})`;
       if ((await tx.revision.count()) > 0) return;
-      const { config, hash } = await buildSnapshot(tx);
+      const { config, hash } = await readConfig(tx);
       await tx.revision.create({ data: { number: 0, hash, snapshot: config as object, author: 'system', reason: 'initial' } });
     });
   }
@@ -99,9 +146,16 @@ export class RevisionsService {
     return rows;
   }
 
-  private async latestNumber(tx: Tx): Promise<number> {
-    const row = await tx.revision.findFirst({ orderBy: { number: 'desc' }, select: { number: true } });
-    return row?.number ?? -1;
+  /** The latest revision's number and hash inside `tx` (-1 and '' before revision 0). */
+  private async latestRef(tx: Tx): Promise<{ number: number; hash: string }> {
+    const row = await tx.revision.findFirst({ orderBy: { number: 'desc' }, select: { number: true, hash: true } });
+    return row ?? { number: -1, hash: '' };
+  }
+
+  /** The diff from the current revision (as stored) to `to`. */
+  private async diffFromCurrent(tx: Tx, current: { number: number; hash: string }, to: { revision: number | null; hash: string; config: SnapshotConfig }): Promise<ConfigDiff> {
+    const row = await tx.revision.findUniqueOrThrow({ where: { number: current.number }, select: { snapshot: true } });
+    return diffSides({ revision: current.number, hash: current.hash, config: storedConfig(row.snapshot) }, to);
   }
 }
 
