@@ -2,7 +2,7 @@
 
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError, api } from '@/lib/api';
-import type { ConfigChange } from '@/lib/config-diff';
+import type { ConfigChange } from '@switchboard/protocol';
 import { rollbackFailureText } from '@/lib/revisions';
 import { RevisionDiff } from './RevisionDiff';
 

@@ -2,7 +2,7 @@
 
 import { useEffect, useState } from 'react';
 import { ApiError, api } from '@/lib/api';
-import type { ConfigDiff } from '@/lib/config-diff';
+import type { ConfigDiff } from '@switchboard/protocol';
 import type { ComparedPair } from '@/lib/revisions';
 
 type DiffState = { pair: ComparedPair; diff: ConfigDiff; error: null } | { pair: ComparedPair; diff: null; error: string };

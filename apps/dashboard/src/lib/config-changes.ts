@@ -1,18 +1,15 @@
 // The structured part of a ConfigDiff (balancers, members and routes added, removed or
 // changed, field by field) as short lines of text for the revisions page.
-import type { ConfigDiff } from './config-diff';
-
-export type ConfigChangeEntry = ConfigDiff['changes'][number];
-export type ChangedField = ConfigChangeEntry['fields'][number];
+import type { EntityChange, FieldChange } from '@switchboard/protocol';
 
 /** The marker shown next to an entry or line, so that colour is never the only sign. */
-export const OP_MARKER: Record<ConfigChangeEntry['op'], string> = { added: '+', removed: '−', changed: '~' };
+export const OP_MARKER: Record<EntityChange['op'], string> = { added: '+', removed: '−', changed: '~' };
 
 /**
  * What a change is about: `balancer chat`, `member ws://10.0.0.1:9000 of balancer chat`,
  * `route <key> of balancer chat` (the route key is "host type path websocket").
  */
-export function changeSubject(change: Pick<ConfigChangeEntry, 'kind' | 'balancer' | 'key'>): string {
+export function changeSubject(change: Pick<EntityChange, 'kind' | 'balancer' | 'key'>): string {
   switch (change.kind) {
     case 'balancer':
       return `balancer ${change.balancer}`;
@@ -27,7 +24,7 @@ export function changeSubject(change: Pick<ConfigChangeEntry, 'kind' | 'balancer
  * One field of a change as text: `weight: 1 → 5` when changed (a side without the field reads
  * `(none)`), `weight: 5` for an added entity, `weight: 1` for a removed one.
  */
-export function fieldText(op: ConfigChangeEntry['op'], field: ChangedField): string {
+export function fieldText(op: EntityChange['op'], field: FieldChange): string {
   switch (op) {
     case 'added':
       return `${field.path}: ${formatValue(field.after)}`;
