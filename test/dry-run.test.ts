@@ -66,6 +66,29 @@ describe('dry run', () => {
     expect(heard.length).toBe(heardBefore);
   });
 
+  it('on PUT /api/v1/config and on a rollback: the diff, nothing written', async () => {
+    const document = (await stack.api('GET', '/api/v1/config')).body;
+    delete document.balancers.spare;
+    document.balancers.dry.members.push({ url: 'ws://127.0.0.1:9009', weight: 2 });
+    const before = await databaseState(db);
+    const revision = await current();
+    const heardBefore = heard.length;
+    const put = await stack.api('PUT', '/api/v1/config?dryRun=true', document);
+    expect(put.status, JSON.stringify(put.body)).toBe(200);
+    expect(put.headers.get('switchboard-revision')).toBeNull();
+    expect(put.body).toMatchObject({ dryRun: true, revision: revision.number, diff: { to: { revision: null } } });
+    expect(put.body.diff.changes.map((c: { kind: string; op: string; key: string }) => `${c.kind} ${c.op} ${c.key}`).sort()).toEqual(['balancer removed spare', 'member added ws://127.0.0.1:9009']);
+    const rollback = await stack.api('POST', '/api/v1/revisions/0/rollback?dryRun=true');
+    expect(rollback.status).toBe(200);
+    expect(rollback.headers.get('switchboard-revision')).toBeNull();
+    expect(rollback.body).toMatchObject({ dryRun: true, revision: revision.number, diff: { to: { revision: null, hash: (await stack.api('GET', '/api/v1/revisions/0')).body.hash } } });
+    expect(rollback.body.diff.changes.filter((c: { op: string }) => c.op !== 'removed')).toEqual([]);
+    expect(rollback.body.diff.changes.map((c: { kind: string; key: string }) => `${c.kind} ${c.key}`)).toEqual(expect.arrayContaining(['balancer dry', 'balancer spare', 'route * prefix /dry any']));
+    expect(await databaseState(db)).toEqual(before);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(heard.length).toBe(heardBefore);
+  });
+
   it('predicts the revision: the real write makes the hash its dry run announced, and the diff shows the change field by field', async () => {
     const dry = await stack.api('PATCH', `/api/v1/balancers/${balancerId}?dryRun=true`, { timeouts: { connectMs: 4500 }, healthCheck: { type: 'tcp' } });
     expect(dry.body.diff.changes).toEqual([

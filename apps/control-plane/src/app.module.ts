@@ -3,6 +3,7 @@ import { AgentsModule } from './agents/agents.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { BalancersModule } from './balancers/balancers.module';
+import { ConfigStoreModule } from './config-store/config-store.module';
 import type { Env } from './config/env';
 import { SettingsModule } from './config/settings.module';
 import { databaseConfig } from './database/database-config';
@@ -30,6 +31,7 @@ export class AppModule {
         BalancersModule,
         MembersModule,
         RoutesModule,
+        ConfigStoreModule,
         TokensModule,
         AuditModule,
         StatsModule,

@@ -6,6 +6,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { AppModule } from './app.module';
 import { AuthService } from './auth/auth.service';
 import { ProblemFilter } from './common/problem.filter';
+import { configBodyParser } from './config-store/config-body';
 import type { Env } from './config/env';
 import { PinoLogger } from './common/pino-logger';
 import { RevisionsService } from './revisions/revisions.service';
@@ -24,6 +25,7 @@ export async function createApp(env: Env, databaseUrl: string): Promise<INestApp
   const app = await NestFactory.create(AppModule.forRoot(env, databaseUrl), { logger: new PinoLogger(env.LOG_LEVEL), bodyParser: true, httpsOptions });
   app.setGlobalPrefix('api/v1', { exclude: ['healthz', 'readyz', 'metrics'] });
   app.useGlobalFilters(new ProblemFilter());
+  app.use('/api/v1/config', configBodyParser());
   app.use((req: Request, res: Response, next: NextFunction) => {
     res.setHeader('X-Request-Id', req.header('x-request-id') ?? randomUUID());
     next();

@@ -1,6 +1,5 @@
 import { createTwoFilesPatch } from 'diff';
-import { stringify } from 'yaml';
-import { configDocumentOf, routeKey, type ConfigDocument } from './api/config-document';
+import { configDocumentOf, configDocumentYaml, routeKey, type ConfigDocument } from './api/config-document';
 import type { EntityChange, FieldChange } from './api/config-diff';
 import type { SnapshotConfig } from './config';
 import { byText } from './order';
@@ -29,14 +28,9 @@ export function diffConfigs(before: SnapshotConfig, after: SnapshotConfig, label
   return { changes: [...balancerChanges(a, b), ...routeChanges(a, b)], text: yamlDiff(before, after, labels) };
 }
 
-/** The YAML export of a configuration without ids, as GET /api/v1/config answers it. */
-export function configYaml(config: SnapshotConfig): string {
-  return stringify(configDocumentOf(config, { ids: false }), { lineWidth: 0 });
-}
-
 function yamlDiff(before: SnapshotConfig, after: SnapshotConfig, labels: DiffLabels): string {
-  const a = configYaml(before);
-  const b = configYaml(after);
+  const a = configDocumentYaml(configDocumentOf(before, { ids: false }));
+  const b = configDocumentYaml(configDocumentOf(after, { ids: false }));
   return a === b ? '' : createTwoFilesPatch(labels.before, labels.after, a, b, undefined, undefined, { context: 3 });
 }
 

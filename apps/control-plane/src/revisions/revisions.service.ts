@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { ConfigChange, ConfigDiff, SnapshotConfig } from '@switchboard/protocol';
 import { toJsonValue } from '../common/json';
 import { Problem } from '../common/problem';
-import { readConfig } from '../config-store/read-config';
+import { readConfig } from '../config-store/config-store';
 import { PrismaService, type Tx } from '../database/prisma.service';
 import { diffSides, storedConfig } from './revision-diff';
 import { REVISION_CHANNEL } from './revision-feed.service';

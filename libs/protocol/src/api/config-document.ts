@@ -1,3 +1,4 @@
+import { stringify } from 'yaml';
 import { z } from 'zod';
 import {
   balancerName,
@@ -178,6 +179,11 @@ export function configDocumentOf(config: SnapshotConfig, options: { ids: boolean
     balancers: Object.fromEntries([...config.balancers].sort(byText((b) => b.name)).map((b) => [b.name, balancerDocumentOf(b, options.ids)])),
     routes: routes.map((route) => routeDocumentOf(route, nameOf(route), options.ids)),
   };
+}
+
+/** A configuration document as YAML, keys in document order, long strings (regexes) never folded. */
+export function configDocumentYaml(document: ConfigDocument): string {
+  return stringify(document, { lineWidth: 0 });
 }
 
 type DocumentBalancerInput = ConfigDocument['balancers'][string];
