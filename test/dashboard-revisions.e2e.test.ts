@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from './support/browser';
 import { agentAtRevision, createBalancer } from './support/config';
-import { signedInPage, submitLogin } from './support/dashboard';
+import { signedInPage, submitLogin, watchCspViolations } from './support/dashboard';
 import { startStack, type Stack } from './support/stack';
 
 // The revisions page in a real Chromium against the real control plane and agent: the history,
@@ -106,12 +106,13 @@ describe('dashboard: revisions, diff and rollback (browser)', () => {
     expect(await page.locator('[data-testid="diff-left-label"]').textContent()).toBe(`Revision ${routeRev}`);
     expect(await page.locator('[data-testid="change-item"]').count()).toBe(2);
     await page.close();
-  });
+  }, 120_000);
 
   it('rolls back from the page after showing the dry-run diff; the new revision has the old hash and the agent serves it', async () => {
     const before = await revisions();
     const target = before.find((r) => r.number === routeRev)!;
     const page = await signedInPage(browser!, stack);
+    const cspViolations = await watchCspViolations(page.context());
     await revisionsPage(page, `?rev=${routeRev}`);
 
     await page.locator('[data-testid="rollback"]').click();
@@ -143,8 +144,9 @@ describe('dashboard: revisions, diff and rollback (browser)', () => {
     await agentAtRevision(stack.agentAdminUrl, latest.number);
     const served = (await (await fetch(`${stack.agentAdminUrl}/config`)).json()) as { revision: number; hash: string };
     expect(served).toMatchObject({ revision: latest.number, hash: target.hash });
+    expect(cspViolations).toEqual([]);
     await page.close();
-  });
+  }, 120_000);
 
   it('refuses a rollback previewed before someone else changed the configuration (412), writes nothing, and previews again', async () => {
     const page = await signedInPage(browser!, stack);
@@ -174,7 +176,7 @@ describe('dashboard: revisions, diff and rollback (browser)', () => {
     await dialog.waitFor({ state: 'detached' });
     expect((await revisions(1))[0]!.number).toBe(meanwhile);
     await page.close();
-  });
+  }, 120_000);
 
   it('offers a viewer the history and diffs page by page but no rollback', async () => {
     // More revisions than one page holds.
@@ -199,5 +201,5 @@ describe('dashboard: revisions, diff and rollback (browser)', () => {
     expect(await rows.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-revision'))))).toEqual(all.map((r) => r.number));
     expect(await more.count()).toBe(0);
     await page.close();
-  });
+  }, 120_000);
 });
