@@ -6,7 +6,11 @@ import { Auth } from '../auth/roles';
 import { ZodPipe } from '../common/zod.pipe';
 import { RevisionsService } from './revisions.service';
 
-const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) });
+const listQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  /** Only revisions numbered below this one: the next page after a page ending at `before`. */
+  before: z.coerce.number().int().min(0).optional(),
+});
 
 @ApiTags('revisions')
 @ApiBearerAuth()
@@ -17,7 +21,7 @@ export class RevisionsController {
   @Get()
   @Auth('viewer')
   list(@Query(new ZodPipe(listQuery)) query: z.infer<typeof listQuery>) {
-    return this.revisions.list(query.limit);
+    return this.revisions.list(query.limit, query.before);
   }
 
   @Get(':number')

@@ -139,9 +139,10 @@ export class RevisionsService {
     return toView(row);
   }
 
-  /** Revisions newest first, without their configuration. */
-  async list(limit: number): Promise<Omit<RevisionView, 'config'>[]> {
-    const rows = await this.prisma.revision.findMany({ orderBy: { number: 'desc' }, take: limit, select: { number: true, hash: true, author: true, reason: true, createdAt: true } });
+  /** Up to `limit` revisions newest first, without their configuration; only those numbered below `before` when given. */
+  async list(limit: number, before?: number): Promise<Omit<RevisionView, 'config'>[]> {
+    const where = before === undefined ? undefined : { number: { lt: before } };
+    const rows = await this.prisma.revision.findMany({ where, orderBy: { number: 'desc' }, take: limit, select: { number: true, hash: true, author: true, reason: true, createdAt: true } });
     return rows;
   }
 

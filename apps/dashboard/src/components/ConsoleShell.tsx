@@ -48,6 +48,9 @@ export function ConsoleShell({ children }: { children: ReactNode }) {
             Balancers
           </Link>
           <Link href="/audit" aria-current={pathname === '/audit' ? 'page' : undefined}>Audit</Link>
+          <Link href="/revisions" aria-current={pathname === '/revisions' ? 'page' : undefined}>
+            Revisions
+          </Link>
         </nav>
         <div className="who">
           {me && (
