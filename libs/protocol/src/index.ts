@@ -2,3 +2,4 @@ export * from './version';
 export * from './config';
 export * from './route-regex';
 export * from './messages';
+export * from './api/index';

@@ -1,22 +1,14 @@
-import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { z } from 'zod';
-import { Auth } from '../auth/roles';
-import { ZodPipe } from '../common/zod.pipe';
+import { Controller, Query } from '@nestjs/common';
+import { operations, type AuditQuery } from '@switchboard/protocol';
+import { Endpoint, queryOf } from '../common/endpoint';
 import { PrismaService } from '../database/prisma.service';
 
-const auditQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) });
-
-@ApiTags('audit')
-@ApiBearerAuth()
-@Controller('audit')
+@Controller()
 export class AuditController {
   constructor(private readonly prisma: PrismaService) {}
 
-  /** Audit events newest first: `{ id, actor, action, target, before, after, revision, createdAt }`. */
-  @Get()
-  @Auth('viewer')
-  list(@Query(new ZodPipe(auditQuery)) query: z.infer<typeof auditQuery>) {
+  @Endpoint(operations.listAuditEvents)
+  list(@Query(queryOf(operations.listAuditEvents)) query: AuditQuery) {
     return this.prisma.auditEvent.findMany({ orderBy: { createdAt: 'desc' }, take: query.limit });
   }
 }

@@ -1,27 +1,19 @@
-import { Controller, Get, Param, ParseIntPipe, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { z } from 'zod';
-import { Auth } from '../auth/roles';
-import { ZodPipe } from '../common/zod.pipe';
+import { Controller, Param, Query } from '@nestjs/common';
+import { operations, type RevisionListQuery, type RevisionParams } from '@switchboard/protocol';
+import { Endpoint, paramsOf, queryOf } from '../common/endpoint';
 import { RevisionsService } from './revisions.service';
 
-const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) });
-
-@ApiTags('revisions')
-@ApiBearerAuth()
-@Controller('revisions')
+@Controller()
 export class RevisionsController {
   constructor(private readonly revisions: RevisionsService) {}
 
-  @Get()
-  @Auth('viewer')
-  list(@Query(new ZodPipe(listQuery)) query: z.infer<typeof listQuery>) {
+  @Endpoint(operations.listRevisions)
+  list(@Query(queryOf(operations.listRevisions)) query: RevisionListQuery) {
     return this.revisions.list(query.limit);
   }
 
-  @Get(':number')
-  @Auth('viewer')
-  get(@Param('number', ParseIntPipe) number: number) {
-    return this.revisions.get(number);
+  @Endpoint(operations.getRevision)
+  get(@Param(paramsOf(operations.getRevision)) params: RevisionParams) {
+    return this.revisions.get(params.number);
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { SnapshotConfig } from '@switchboard/protocol';
-import { toJsonValue } from '../common/json';
+import type { Revision, SnapshotConfig } from '@switchboard/protocol';
+import { toJsonValue, type WithDates } from '../common/json';
 import { Problem } from '../common/problem';
 import { PrismaService, type Tx } from '../database/prisma.service';
 import { buildSnapshot } from './snapshot.builder';
@@ -25,15 +25,8 @@ export interface ChangeRequest {
   ifMatch?: number;
 }
 
-/** One whole configuration as stored. */
-export interface RevisionView {
-  number: number;
-  hash: string;
-  author: string;
-  reason: string;
-  createdAt: Date;
-  config: SnapshotConfig;
-}
+/** One whole configuration as stored: the contract's Revision, its time as a Date until serialised. */
+export type RevisionView = WithDates<Revision, 'createdAt'>;
 
 /**
  * Owns revisions. Every configuration write goes through `write`, which runs it in one
