@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { NestFactory, Reflector } from '@nestjs/core';
 import { SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
@@ -7,6 +7,7 @@ import { AppModule } from './app.module';
 import { AuthService } from './auth/auth.service';
 import { API_PREFIX, unprefixedPaths } from './common/endpoint';
 import { ProblemFilter } from './common/problem.filter';
+import { ResponseCheckInterceptor } from './common/response-check';
 import type { Env } from './config/env';
 import { PinoLogger } from './common/pino-logger';
 import { buildOpenApiDocument } from './openapi/document';
@@ -16,9 +17,10 @@ import { RevisionsService } from './revisions/revisions.service';
  * Builds the control plane exactly as production runs it (used by main.ts and by tests):
  * routes under /api/v1 (except /healthz, /readyz, /metrics), problem+json errors, an
  * X-Request-Id on every response, the OpenAPI document generated from the contract's operations
- * table at /api/openapi.json with Swagger UI at /api/docs, revision 0 and the bootstrap admin
- * token in place. With SWITCHBOARD_TLS_CERT_FILE/_KEY_FILE the server is HTTPS:
- * the API, OpenAPI, metrics and the agent channel (wss) share its one port. The caller listens.
+ * table at /api/openapi.json with Swagger UI at /api/docs, responses checked against their
+ * schemas with SWITCHBOARD_CHECK_RESPONSES=1, revision 0 and the bootstrap admin token in place.
+ * With SWITCHBOARD_TLS_CERT_FILE/_KEY_FILE the server is HTTPS: the API, OpenAPI, metrics and
+ * the agent channel (wss) share its one port. The caller listens.
  */
 export async function createApp(env: Env, databaseUrl: string): Promise<INestApplication> {
   const cert = env.SWITCHBOARD_TLS_CERT_FILE;
@@ -27,6 +29,7 @@ export async function createApp(env: Env, databaseUrl: string): Promise<INestApp
   const app = await NestFactory.create(AppModule.forRoot(env, databaseUrl), { logger: new PinoLogger(env.LOG_LEVEL), bodyParser: true, httpsOptions });
   app.setGlobalPrefix(API_PREFIX.slice(1), { exclude: unprefixedPaths() });
   app.useGlobalFilters(new ProblemFilter());
+  if (env.SWITCHBOARD_CHECK_RESPONSES) app.useGlobalInterceptors(new ResponseCheckInterceptor(app.get(Reflector)));
   app.use((req: Request, res: Response, next: NextFunction) => {
     res.setHeader('X-Request-Id', req.header('x-request-id') ?? randomUUID());
     next();
