@@ -17,14 +17,14 @@ export const GENERATED = { document: 'libs/api-client/openapi.json', types: 'lib
 
 /**
  * The text of every generated file for an OpenAPI document: the document as indented JSON, and
- * its TypeScript types (`paths`, `components`, `operations`) written by openapi-typescript.
- * Deterministic: the same document gives the same bytes.
+ * its TypeScript types (`paths`, `components`, `operations`) written by openapi-typescript
+ * (a field with a default stays optional: request bodies may leave it out). Deterministic: the same document gives the same bytes.
  * @param {object} document an OpenAPI 3.1 document
  * @returns {Promise<Record<string, string>>} file text by path from the repository root
  */
 export async function generateApiClient(document) {
   const json = `${JSON.stringify(document, null, 2)}\n`;
-  const types = astToString(await openapiTS(JSON.parse(json), { silent: true }));
+  const types = astToString(await openapiTS(JSON.parse(json), { silent: true, defaultNonNullable: false }));
   return { [GENERATED.document]: json, [GENERATED.types]: `${COMMENT_HEADER}// Source: libs/api-client/openapi.json, by \`npm run api:generate\`.\n\n${types}` };
 }
 

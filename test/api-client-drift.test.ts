@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiClient } from '@switchboard/api-client';
 import { buildOpenApiDocument } from '../apps/control-plane/src/openapi/document';
 import { GENERATED, generateApiClient } from '../scripts/api-generate.mjs';
 import { startStack, type Stack } from './support/stack';
@@ -37,6 +38,21 @@ describe('libs/api-client vs the operations table', () => {
       const assets = [...ui.body.matchAll(/(?:src|href)="\.?\/?([^"]+\.(?:js|css))"/g)].map((m) => m[1]);
       expect(assets.length).toBeGreaterThan(0);
       for (const asset of assets) expect((await stack.api('GET', `/api/docs/${asset}`)).status, asset).toBe(200);
+    });
+
+    it('is driven by the generated client: typed answers, problems as errors', async () => {
+      const client = createApiClient(stack.apiUrl, { token: stack.adminToken });
+      const created = await client.POST('/api/v1/balancers', { body: { name: 'typed', lbMethod: 'p2c' } });
+      expect(created.response.status).toBe(201);
+      expect(created.response.headers.get('switchboard-revision')).toMatch(/^\d+$/);
+      const id = created.data?.id ?? '';
+      const read = await client.GET('/api/v1/balancers/{id}', { params: { path: { id } } });
+      expect(read.data).toMatchObject({ name: 'typed', lbMethod: 'p2c', timeouts: { connectMs: 3000 } });
+      const bad = await client.PATCH('/api/v1/balancers/{id}', { params: { path: { id } }, body: { lbMethod: 'random' as 'p2c', timeouts: { connectMs: 0 } } });
+      expect(bad.response.status).toBe(400);
+      expect(bad.error?.errors?.map((e) => e.path).sort()).toEqual(['lbMethod', 'timeouts.connectMs']);
+      const anonymous = await createApiClient(stack.apiUrl).GET('/api/v1/me');
+      expect(anonymous.error).toMatchObject({ status: 401, type: 'urn:switchboard:problem:unauthorized' });
     });
   });
 });

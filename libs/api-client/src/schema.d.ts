@@ -499,7 +499,7 @@ export interface components {
             /** @description Unique name of the balancer, [a-z0-9-]{1,63} */
             name: string;
             /** @default byrequests */
-            lbMethod: components["schemas"]["LbMethod"];
+            lbMethod?: components["schemas"]["LbMethod"];
             /** @description Sticky sessions; mode cookie without a name uses the cookie SWITCHBOARD_ROUTE */
             sticky?: {
                 /** @enum {string} */
@@ -517,7 +517,7 @@ export interface components {
              * @description A member's weight ramps up linearly over this long after it becomes usable or is added (ms); 0 = at once (HAProxy's slowstart)
              * @default 0
              */
-            slowStartMs: number;
+            slowStartMs?: number;
             hostHeader?: {
                 /** @enum {string} */
                 mode: "keep" | "member" | "set";
@@ -525,7 +525,7 @@ export interface components {
                 value?: string | null;
             };
             /** @default {} */
-            timeouts: {
+            timeouts?: {
                 /** @description Time allowed to open the TCP connection to a member before trying another one (ms) */
                 connectMs?: number;
                 /** @description A tunnel with no bytes in either direction for this long is closed (HAProxy's timeout tunnel; ms); 0 = never */
@@ -536,14 +536,14 @@ export interface components {
                 responseHeaderMs?: number;
             };
             /** @default {} */
-            limits: {
+            limits?: {
                 /** @description Open tunnels on each member per agent at most (HAProxy's maxconn on a server); 0 = no cap */
                 maxTunnelsPerMember?: number;
                 /** @description When every usable member is full, how long a new tunnel waits for room before 503 (HAProxy's timeout queue; ms); 0 = no waiting */
                 queueTimeoutMs?: number;
             };
             /** @default {} */
-            failover: {
+            failover?: {
                 /** @description How many other members are tried after a connect failure before answering 503 */
                 retries?: number;
             };
@@ -551,7 +551,7 @@ export interface components {
              * @description Any subset of the health check, merged over the current (or default) one; timeoutMs must not exceed intervalMs
              * @default {}
              */
-            healthCheck: {
+            healthCheck?: {
                 /**
                  * @description http: GET path, healthy on expectStatus; tcp: a connection opens; websocket: an upgrade on path answers 101; none: passive checks only
                  * @enum {string}
@@ -571,14 +571,14 @@ export interface components {
                 fails?: number;
             };
             /** @default {} */
-            passiveHealth: {
+            passiveHealth?: {
                 /** @description Connect failures, connect timeouts or response head timeouts in a row that mark a member down on an agent */
                 fails?: number;
                 /** @description Without an active check, a down member gets real traffic again after this long (ms) */
                 retryMs?: number;
             };
             /** @default {} */
-            tls: {
+            tls?: {
                 /** @description True: any certificate is accepted (verification off, for labs) */
                 insecureSkipVerify?: boolean;
                 /** @description SNI and name checked; null = the member URL's host */
@@ -675,12 +675,12 @@ export interface components {
              * @description Fraction above fair share that is left alone (0.1 = 10 %)
              * @default 0.1
              */
-            tolerance: number;
+            tolerance?: number;
             /**
              * @description Tunnels closed per second at most, per agent
              * @default 10
              */
-            closesPerSecond: number;
+            closesPerSecond?: number;
         };
         /** @description A new member of the balancer; its URL must not be one of the balancer already */
         CreateMemberBody: {
@@ -692,14 +692,14 @@ export interface components {
              * @description Load factor 1–100 (Apache's loadfactor, HAProxy's weight)
              * @default 1
              */
-            weight: number;
+            weight?: number;
             /**
              * @description Tier 0–99 (Apache's lbset): members of a higher lbset are used only when no member of a lower one is usable
              * @default 0
              */
-            lbset: number;
+            lbset?: number;
             /** @default active */
-            state: components["schemas"]["MemberState"];
+            state?: components["schemas"]["MemberState"];
         };
         /**
          * @description active takes new traffic; draining and disabled take no new connections while open tunnels continue; standby is used only when no active member is usable
@@ -733,7 +733,7 @@ export interface components {
              * @description Higher priority wins; among equal priorities the longest path wins
              * @default 0
              */
-            priority: number;
+            priority?: number;
             /** @description Host the route is limited to; absent or null = any host */
             host?: string | null;
             match: {
@@ -742,18 +742,18 @@ export interface components {
                  * @default prefix
                  * @enum {string}
                  */
-                type: "prefix" | "exact" | "regex";
+                type?: "prefix" | "exact" | "regex";
                 path: string;
             };
             /** @default any */
-            websocket: components["schemas"]["RouteWebsocket"];
+            websocket?: components["schemas"]["RouteWebsocket"];
             /**
              * @description Remove the matched prefix before forwarding (/chat/ws → /ws)
              * @default false
              */
-            stripPrefix: boolean;
+            stripPrefix?: boolean;
             /** @default true */
-            enabled: boolean;
+            enabled?: boolean;
         };
         /**
          * @description only: WebSocket upgrades alone; never: plain HTTP alone; any: both
