@@ -34,9 +34,8 @@ export async function createApp(env: Env, databaseUrl: string): Promise<INestApp
     res.setHeader('X-Request-Id', req.header('x-request-id') ?? randomUUID());
     next();
   });
-  // Swagger UI's own assets come from swagger-ui-dist in node_modules: nothing is fetched from a CDN.
-  const document = buildOpenApiDocument() as unknown as OpenAPIObject;
-  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/openapi.json', useGlobalPrefix: false });
+  // Built on the first request for it (then kept); Swagger UI's assets come from swagger-ui-dist in node_modules, never a CDN.
+  SwaggerModule.setup('api/docs', app, () => buildOpenApiDocument() as unknown as OpenAPIObject, { jsonDocumentUrl: 'api/openapi.json', useGlobalPrefix: false });
   await app.get(RevisionsService).ensureInitial();
   await app.get(AuthService).bootstrapAdmin(env.SWITCHBOARD_ADMIN_TOKEN);
   return app;

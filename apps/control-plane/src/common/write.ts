@@ -1,10 +1,8 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import { REVISION_HEADER } from '@switchboard/protocol';
 import type { Response } from 'express';
 import type { AuthedRequest } from '../auth/auth.guard';
 import { Problem } from './problem';
-
-/** Header carrying the revision a write created (../shared/API.md). */
-export const REVISION_HEADER = 'Switchboard-Revision';
 
 /** Who writes and under which precondition: the token's name and the parsed If-Match revision. */
 export interface WriteContext {

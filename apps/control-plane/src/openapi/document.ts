@@ -1,4 +1,4 @@
-import { operationList, pathParams, problem, problemStatuses, type Operation, type ProblemStatus } from '@switchboard/protocol';
+import { operationList, pathParams, problem, problemStatuses, REVISION_HEADER, type Operation, type ProblemStatus } from '@switchboard/protocol';
 import { z } from 'zod';
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject, type ZodOpenApiResponseObject } from 'zod-openapi';
 
@@ -35,7 +35,7 @@ const writeQuery = z.object({
 const writeHeaders = z.object({
   'If-Match': z.string().regex(/^"?\d{1,9}"?$/).optional().describe('The revision the write expects to be current (12 or "12"); another one answers 412'),
 });
-const revisionHeader = z.object({ 'Switchboard-Revision': z.string().regex(/^\d+$/).describe('The revision the write made') });
+const revisionHeader = z.object({ [REVISION_HEADER]: z.string().regex(/^\d+$/).describe('The revision the write made') });
 
 /**
  * The OpenAPI 3.1 document of the control plane, generated from the contract's operations table:

@@ -8,3 +8,6 @@ export const entityId = z.string().min(1);
 
 /** A revision number: 0 is the empty configuration every database starts with. */
 export const revisionNumber = z.number().int().min(0);
+
+/** Header carrying the revision a configuration write made (../shared/API.md). */
+export const REVISION_HEADER = 'Switchboard-Revision';
