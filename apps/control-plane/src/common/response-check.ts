@@ -1,7 +1,7 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { describeIssues, type Operation } from '@switchboard/protocol';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { map, type Observable } from 'rxjs';
 import type { z } from 'zod';
 import { OPERATION_KEY } from './endpoint';
@@ -26,6 +26,11 @@ function undeclaredFields(wire: unknown, parsed: unknown, path: string): string[
   return Object.keys(wire).flatMap((key) => (key in parsed ? undeclaredFields(wire[key], parsed[key], `${path}${key}.`) : [`${path}${key}`]));
 }
 
+/** True unless the handler chose another content type (an answer negotiated as YAML, say). */
+function isJson(contentType: ReturnType<Response['getHeader']>): boolean {
+  return typeof contentType !== 'string' || /[/+]json\b/.test(contentType);
+}
+
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -34,7 +39,8 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  * With SWITCHBOARD_CHECK_RESPONSES=1 (every whole-stack test sets it): checks each success body
  * (for an event stream, each event's data) against its operation's response schema. A mismatch
  * throws, so the client gets a 500 and the log names the operation and the issues: the test
- * suite proves the published schemas true. Text answers (metrics) are not checked.
+ * suite proves the published schemas true. Text answers (metrics, or a handler that set
+ * another content type) are not checked.
  */
 @Injectable()
 export class ResponseCheckInterceptor implements NestInterceptor {
@@ -44,14 +50,17 @@ export class ResponseCheckInterceptor implements NestInterceptor {
     const op = this.reflector.get<Operation | undefined>(OPERATION_KEY, context.getHandler());
     const media = op?.media ?? 'application/json';
     if (!op || (media !== 'application/json' && media !== 'text/event-stream')) return next.handle();
-    const request = context.switchToHttp().getRequest<Request>();
+    const http = context.switchToHttp();
+    const request = http.getRequest<Request>();
+    const response = http.getResponse<Response>();
     const check = (body: unknown): void => {
       const mismatch = responseMismatch(op.response, body);
       if (mismatch) throw new Error(`response of ${op.id} (${request.method} ${request.originalUrl}) does not match its schema: ${mismatch}`);
     };
     return next.handle().pipe(
       map((value: unknown) => {
-        check(media === 'text/event-stream' ? (value as { data: unknown }).data : value);
+        if (media === 'text/event-stream') check((value as { data: unknown }).data);
+        else if (isJson(response.getHeader('content-type'))) check(value);
         return value;
       }),
     );
