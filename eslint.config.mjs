@@ -4,6 +4,7 @@
 //   agent          → never Nest, Prisma, control-plane or dashboard code
 //   dashboard      → never control-plane or agent code, never Prisma
 //   libs/protocol  → nothing of ours and no framework
+//   libs/api-client → only its generated types and openapi-fetch (browser-safe)
 //   control-plane  → never agent or dashboard code
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
@@ -14,7 +15,7 @@ const boundary = (files, patterns) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', '**/.next/**', '**/generated/**', '**/next-env.d.ts', '.switchboard/**', '.nx/**'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', '**/.next/**', '**/generated/**', '**/next-env.d.ts', '.switchboard/**', '.nx/**', 'libs/api-client/src/schema.d.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -59,5 +60,8 @@ export default tseslint.config(
       { group: ['node:*', 'crypto', 'fs', 'net', 'http', 'path'], message: 'browser code: Node-only helpers live behind @switchboard/protocol/node' },
     ] }] },
   },
+  boundary(['libs/api-client/**'], [
+    [['@nestjs/*', '@prisma/*', 'next', 'react', 'ws', '**/apps/**', 'node:*'], 'the typed client runs in the browser too and knows the API only through its generated types'],
+  ]),
   boundary(['apps/control-plane/**'], [[['**/agent/src/**', '**/dashboard/**'], 'the control plane shares code with the agent only through libs/']]),
 );

@@ -6,6 +6,7 @@ export default defineConfig({
     alias: [
       { find: /^@switchboard\/protocol$/, replacement: fileURLToPath(new URL('./libs/protocol/src/index.ts', import.meta.url)) },
       { find: /^@switchboard\/protocol\/node$/, replacement: fileURLToPath(new URL('./libs/protocol/src/node.ts', import.meta.url)) },
+      { find: /^@switchboard\/api-client$/, replacement: fileURLToPath(new URL('./libs/api-client/src/index.ts', import.meta.url)) },
     ],
   },
   test: {

@@ -96,6 +96,8 @@ export async function startStack(
     SWITCHBOARD_EMBEDDED_PG_PORT: String(await freePort()),
     DATABASE_URL: opts.databaseUrl ?? database?.url ?? '',
     LOG_LEVEL: 'warn',
+    // Every JSON answer is checked against its operation's response schema (500 when it differs), so each test proves the contract true.
+    SWITCHBOARD_CHECK_RESPONSES: '1',
     ...(opts.tls ? { SWITCHBOARD_TLS_CERT_FILE: opts.tls.certFile, SWITCHBOARD_TLS_KEY_FILE: opts.tls.keyFile } : {}),
     ...opts.controlEnv,
   };

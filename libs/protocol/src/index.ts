@@ -4,7 +4,5 @@ export * from './config';
 export * from './route-regex';
 export * from './order';
 export * from './messages';
-export * from './api/audit';
-export * from './api/config-document';
-export * from './api/config-diff';
+export * from './api/index';
 export * from './config-diff';

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { snapshotConfig } from './config';
 
 /** Member health as one agent sees it. */
-export const health = z.enum(['up', 'down', 'unknown']);
+export const health = z.enum(['up', 'down', 'unknown']).meta({ id: 'Health', description: 'Member health as agents see it' });
 export type Health = z.infer<typeof health>;
 
 /** agent → control plane, first message after the upgrade (the credential travels in the upgrade's Authorization header). */

@@ -1,17 +1,13 @@
-import { Controller, Get } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Auth } from '../auth/roles';
+import { Controller } from '@nestjs/common';
+import { operations } from '@switchboard/protocol';
+import { Endpoint } from '../common/endpoint';
 import { AgentsService } from './agents.service';
 
-@ApiTags('agents')
-@ApiBearerAuth()
-@Controller('agents')
+@Controller()
 export class AgentsController {
   constructor(private readonly agents: AgentsService) {}
 
-  /** Every agent ever registered, with its sync status: applied revision, last seen, online. */
-  @Get()
-  @Auth('viewer')
+  @Endpoint(operations.listAgents)
   list() {
     return this.agents.list();
   }

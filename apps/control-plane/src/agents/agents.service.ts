@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { HelloMessage } from '@switchboard/protocol';
+import type { Agent, HelloMessage } from '@switchboard/protocol';
+import type { WithDates } from '../common/json';
 import { ENV } from '../config/settings.module';
 import type { Env } from '../config/env';
 import { PrismaService } from '../database/prisma.service';
@@ -15,23 +16,8 @@ export class AgentNameConflict extends Error {
   }
 }
 
-/** An agent as GET /api/v1/agents shows it. */
-export interface AgentDto {
-  id: string;
-  name: string;
-  hostname: string;
-  version: string;
-  protocolVersion: number;
-  online: boolean;
-  connectedAt: Date | null;
-  lastSeenAt: Date;
-  appliedRevision: number | null;
-  appliedHash: string | null;
-  /** The agent token the name is bound to (see `register`). */
-  tokenId: string | null;
-  /** The reason of the last nack, cleared by the next ack. */
-  lastError: string | null;
-}
+/** An agent as GET /api/v1/agents shows it: the contract's Agent, times as Dates until serialised. */
+export type AgentDto = WithDates<Agent, 'connectedAt' | 'lastSeenAt'>;
 
 /**
  * The fleet registry in Postgres, shared by all control-plane replicas. An agent is online when

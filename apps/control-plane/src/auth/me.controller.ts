@@ -1,15 +1,12 @@
-import { Controller, Get, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Controller, Req } from '@nestjs/common';
+import { operations } from '@switchboard/protocol';
+import { Endpoint } from '../common/endpoint';
 import type { AuthedRequest } from './auth.guard';
-import { Auth, type Principal } from './roles';
+import type { Principal } from './roles';
 
-@ApiTags('auth')
-@ApiBearerAuth()
-@Controller('me')
+@Controller()
 export class MeController {
-  /** The caller's token: `{ id, name, role }`. */
-  @Get()
-  @Auth('viewer')
+  @Endpoint(operations.getMe)
   me(@Req() request: AuthedRequest): Principal {
     return request.principal;
   }

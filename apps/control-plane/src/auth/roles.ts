@@ -1,19 +1,14 @@
 import { SetMetadata } from '@nestjs/common';
+import { ROLES, type Me, type Role } from '@switchboard/protocol';
 
-/** API roles, weakest first: viewer reads, operator also changes member state and weight, admin does everything. */
-export const ROLES = ['viewer', 'operator', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
+export type { Role };
 
-/** Who made a request: the API token's id, name and role. */
-export interface Principal {
-  id: string;
-  name: string;
-  role: Role;
-}
+/** Who made a request: the API token's id, name and role (the contract's Me). */
+export type Principal = Me;
 
 export const AUTH_KEY = 'switchboard:auth';
 
-/** Declares the weakest role a route accepts. Every route declares either Auth or Public. */
+/** Declares the weakest role a route accepts. Every route declares either Auth or Public (see common/endpoint.ts). */
 export const Auth = (role: Role) => SetMetadata(AUTH_KEY, role);
 
 /** Declares a route open to anyone (health, metrics, OpenAPI). */

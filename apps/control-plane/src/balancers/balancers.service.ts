@@ -1,21 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { DEFAULT_HEALTH_CHECK, healthCheck, type HealthCheck } from '@switchboard/protocol';
+import { healthCheck, type CreateBalancerBody, type HealthCheck, type HealthCheckInput, type RebalanceBody, type UpdateBalancerBody } from '@switchboard/protocol';
 import { Problem } from '../common/problem';
 import type { WriteContext } from '../common/write';
 import { fieldErrors } from '../common/zod.pipe';
 import { PrismaService, type Tx } from '../database/prisma.service';
 import { RevisionsService } from '../revisions/revisions.service';
-import {
-  healthCheckColumns,
-  healthCheckOf,
-  policyColumns,
-  toBalancerDto,
-  type BalancerDto,
-  type CreateBalancerBody,
-  type HealthCheckInput,
-  type RebalanceBody,
-  type UpdateBalancerBody,
-} from './balancer.dto';
+import { healthCheckColumns, healthCheckOf, policyColumns, toBalancerDto, type BalancerDto } from './balancer.dto';
 
 /** Balancers: reads, and writes that each make a revision. */
 @Injectable()
@@ -44,7 +34,7 @@ export class BalancersService {
           name: body.name,
           lbMethod: body.lbMethod,
           ...policyColumns(body),
-          ...healthCheckColumns(resolveHealthCheck(DEFAULT_HEALTH_CHECK, body.healthCheck)),
+          ...healthCheckColumns(body.healthCheck),
           connectMs: body.timeouts.connectMs,
           tunnelIdleMs: body.timeouts.tunnelIdleMs,
           keepAliveMs: body.timeouts.keepAliveMs,

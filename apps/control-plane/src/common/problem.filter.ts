@@ -1,4 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { ProblemDetails } from '@switchboard/protocol';
 import type { Request, Response } from 'express';
 import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from './database-errors';
 import { Problem } from './problem';
@@ -28,10 +29,10 @@ export class ProblemFilter implements ExceptionFilter {
       return;
     }
     if (body.status === 503) response.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
-    response.status(body.status as number).type('application/problem+json').json(body);
+    response.status(body.status).type('application/problem+json').json(body);
   }
 
-  private toBody(error: unknown, request: Request): Record<string, unknown> {
+  private toBody(error: unknown, request: Request): ProblemDetails {
     if (error instanceof Problem) return error.toBody();
     if (isDatabaseUnavailable(error)) return this.unavailable(error, request);
     if (error instanceof HttpException) {
@@ -42,7 +43,7 @@ export class ProblemFilter implements ExceptionFilter {
     return { type: 'about:blank', title: 'Internal Server Error', status: 500, detail: 'internal error; see the control plane log' };
   }
 
-  private unavailable(error: unknown, request: Request): Record<string, unknown> {
+  private unavailable(error: unknown, request: Request): ProblemDetails {
     if (Date.now() - this.lastUnavailableLog >= UNAVAILABLE_LOG_EVERY_MS) {
       this.lastUnavailableLog = Date.now();
       const cause = error instanceof Error ? error.message.trim().split('\n').pop() : String(error);

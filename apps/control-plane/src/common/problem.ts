@@ -1,10 +1,5 @@
 import { HttpException } from '@nestjs/common';
-
-/** One offending field of a request: a JSON path (`members.0.url`) and what is wrong with it. */
-export interface FieldError {
-  path: string;
-  message: string;
-}
+import type { FieldError, ProblemDetails } from '@switchboard/protocol';
 
 /** Kinds of domain failure; each maps to one HTTP status in ProblemFilter. */
 export type ProblemCode = 'validation' | 'not-found' | 'conflict' | 'precondition-failed' | 'unauthorized' | 'forbidden' | 'unavailable';
@@ -42,8 +37,8 @@ export class Problem extends HttpException {
     super(detail, STATUS[code]);
   }
 
-  /** The problem+json body. */
-  toBody(): Record<string, unknown> {
+  /** The problem+json body (the contract's Problem). */
+  toBody(): ProblemDetails {
     return {
       type: `urn:switchboard:problem:${this.code}`,
       title: TITLE[this.code],

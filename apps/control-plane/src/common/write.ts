@@ -1,12 +1,9 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import { dryRunQuery, type ConfigChange } from '@switchboard/protocol';
+import { dryRunQuery, REVISION_HEADER, type ConfigChange } from '@switchboard/protocol';
 import type { Response } from 'express';
 import type { AuthedRequest } from '../auth/auth.guard';
 import type { WriteOutcome } from '../revisions/revisions.service';
 import { Problem } from './problem';
-
-/** Header carrying the revision a write created (../shared/API.md). */
-export const REVISION_HEADER = 'Switchboard-Revision';
 
 /**
  * Who writes and how: the token's name, the parsed If-Match revision, and whether the write is

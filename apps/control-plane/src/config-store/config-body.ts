@@ -2,7 +2,8 @@ import { Injectable, type PipeTransform } from '@nestjs/common';
 import { configDocument, configDocumentErrors, type ParsedConfigDocument } from '@switchboard/protocol';
 import { json, text, type RequestHandler } from 'express';
 import { parseDocument } from 'yaml';
-import { Problem, type FieldError } from '../common/problem';
+import type { FieldError } from '@switchboard/protocol';
+import { Problem } from '../common/problem';
 
 /** Media types read as a YAML configuration document (the first is the one answered). */
 export const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml'];

@@ -36,6 +36,12 @@ describe('loadEnv', () => {
     expect(() => loadEnv({ SWITCHBOARD_DB_CONNECT_TIMEOUT_MS: '0', SWITCHBOARD_DB_STATEMENT_TIMEOUT_MS: 'soon' })).toThrow(/SWITCHBOARD_DB_CONNECT_TIMEOUT_MS[\s\S]*SWITCHBOARD_DB_STATEMENT_TIMEOUT_MS/);
   });
 
+  it('checks responses only with SWITCHBOARD_CHECK_RESPONSES=1, and names another value', () => {
+    expect(loadEnv({}).SWITCHBOARD_CHECK_RESPONSES).toBe(false);
+    expect(loadEnv({ SWITCHBOARD_CHECK_RESPONSES: '1' }).SWITCHBOARD_CHECK_RESPONSES).toBe(true);
+    expect(() => loadEnv({ SWITCHBOARD_CHECK_RESPONSES: 'yes' })).toThrow(/SWITCHBOARD_CHECK_RESPONSES: must be 0 or 1/);
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadEnv({ DATABASE_URL: '' }).DATABASE_URL).toBeUndefined();
   });

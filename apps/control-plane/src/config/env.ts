@@ -55,6 +55,8 @@ export const envSchema = z.object({
   /** Prisma interactive-transaction timeout (ms). */
   SWITCHBOARD_DB_TRANSACTION_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(15_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
+  /** 1: every JSON answer is checked against its operation's response schema, a mismatch logged and answered 500 (set by the whole-stack tests; costs a JSON round trip per answer). */
+  SWITCHBOARD_CHECK_RESPONSES: z.enum(['0', '1'], 'must be 0 or 1').default('0').transform((flag) => flag === '1'),
   /** PEM certificate chain (leaf first): with the key below, the port serves HTTPS and WSS only. Unset → plain HTTP (or TLS terminated in front). */
   SWITCHBOARD_TLS_CERT_FILE: pemFile.optional(),
   /** Its PEM private key, unencrypted; required with SWITCHBOARD_TLS_CERT_FILE and only with it. */

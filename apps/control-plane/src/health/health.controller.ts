@@ -1,23 +1,20 @@
-import { Controller, Get } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
-import { Public } from '../auth/roles';
+import { Controller } from '@nestjs/common';
+import { operations } from '@switchboard/protocol';
+import { Endpoint } from '../common/endpoint';
 import { Problem } from '../common/problem';
 import { PrismaService } from '../database/prisma.service';
 
 /** Liveness (the process answers) and readiness (Postgres answers), outside /api/v1. */
-@ApiExcludeController()
 @Controller()
 export class HealthController {
   constructor(private readonly prisma: PrismaService) {}
 
-  @Get('healthz')
-  @Public()
+  @Endpoint(operations.getLiveness)
   live() {
     return { status: 'ok' };
   }
 
-  @Get('readyz')
-  @Public()
+  @Endpoint(operations.getReadiness)
   async ready() {
     try {
       await this.prisma.$queryRaw`SELECT 1`;

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { CreateMemberBody, DrainBody, UpdateMemberBody } from '@switchboard/protocol';
 import { onlineWhere } from '../agents/online';
 import { findBalancer } from '../balancers/balancers.service';
 import { Problem } from '../common/problem';
@@ -7,7 +8,7 @@ import type { Env } from '../config/env';
 import { ENV } from '../config/settings.module';
 import { PrismaService, type Tx } from '../database/prisma.service';
 import { RevisionsService } from '../revisions/revisions.service';
-import { drainColumns, toMemberDto, type CreateMemberBody, type DrainBody, type MemberDto, type UpdateMemberBody } from './member.dto';
+import { drainColumns, toMemberDto, type MemberDto } from './member.dto';
 
 /** Members of a balancer: reads, and writes that each make a revision. */
 @Injectable()

@@ -1,17 +1,14 @@
-import { Controller, Get, Header } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
-import { Public } from '../auth/roles';
+import { Controller } from '@nestjs/common';
+import { operations } from '@switchboard/protocol';
+import { Endpoint } from '../common/endpoint';
 import { MetricsService } from './metrics.service';
 
 /** GET /metrics in the Prometheus text format (outside /api/v1, like /healthz). */
-@ApiExcludeController()
-@Controller('metrics')
+@Controller()
 export class MetricsController {
   constructor(private readonly metrics: MetricsService) {}
 
-  @Get()
-  @Public()
-  @Header('Content-Type', 'text/plain; version=0.0.4')
+  @Endpoint(operations.getMetrics)
   scrape(): Promise<string> {
     return this.metrics.registry.metrics();
   }

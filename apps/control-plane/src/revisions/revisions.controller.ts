@@ -1,39 +1,25 @@
-import { Controller, Get, Param, ParseIntPipe, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { revisionDiffParams } from '@switchboard/protocol';
-import { z } from 'zod';
-import { Auth } from '../auth/roles';
-import { ZodPipe } from '../common/zod.pipe';
+import { Controller, Param, Query } from '@nestjs/common';
+import { operations, type RevisionListQuery, type RevisionParams } from '@switchboard/protocol';
+import type { z } from 'zod';
+import { Endpoint, paramsOf, queryOf } from '../common/endpoint';
 import { RevisionsService } from './revisions.service';
 
-const listQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-  /** Only revisions numbered below this one: the next page after a page ending at `before`. */
-  before: z.coerce.number().int().min(0).optional(),
-});
-
-@ApiTags('revisions')
-@ApiBearerAuth()
-@Controller('revisions')
+@Controller()
 export class RevisionsController {
   constructor(private readonly revisions: RevisionsService) {}
 
-  @Get()
-  @Auth('viewer')
-  list(@Query(new ZodPipe(listQuery)) query: z.infer<typeof listQuery>) {
+  @Endpoint(operations.listRevisions)
+  list(@Query(queryOf(operations.listRevisions)) query: RevisionListQuery) {
     return this.revisions.list(query.limit, query.before);
   }
 
-  @Get(':number')
-  @Auth('viewer')
-  get(@Param('number', ParseIntPipe) number: number) {
-    return this.revisions.get(number);
+  @Endpoint(operations.getRevision)
+  get(@Param(paramsOf(operations.getRevision)) params: RevisionParams) {
+    return this.revisions.get(params.number);
   }
 
-  /** ConfigDiff from revision `a` to revision `b`: changes per balancer, member and route, and the unified diff of their YAML exports. */
-  @Get(':a/diff/:b')
-  @Auth('viewer')
-  diff(@Param(new ZodPipe(revisionDiffParams)) params: z.infer<typeof revisionDiffParams>) {
+  @Endpoint(operations.getRevisionDiff)
+  diff(@Param(paramsOf(operations.getRevisionDiff)) params: z.infer<typeof operations.getRevisionDiff.params>) {
     return this.revisions.diff(params.a, params.b);
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { ConfigChange, ConfigDiff, SnapshotConfig } from '@switchboard/protocol';
-import { toJsonValue } from '../common/json';
+import type { ConfigChange, ConfigDiff, Revision, SnapshotConfig } from '@switchboard/protocol';
+import { toJsonValue, type WithDates } from '../common/json';
 import { Problem } from '../common/problem';
 import { readConfig } from '../config-store/config-store';
 import { PrismaService, type Tx } from '../database/prisma.service';
@@ -50,15 +50,8 @@ class Unwritten<T> extends Error {
   }
 }
 
-/** One whole configuration as stored. */
-export interface RevisionView {
-  number: number;
-  hash: string;
-  author: string;
-  reason: string;
-  createdAt: Date;
-  config: SnapshotConfig;
-}
+/** One whole configuration as stored: the contract's Revision, its time as a Date until serialised. */
+export type RevisionView = WithDates<Revision, 'createdAt'>;
 
 /**
  * Owns revisions. Every configuration write goes through `write`, which runs it in one

@@ -1,47 +1,35 @@
-import { Body, Controller, Delete, Get, Param, Patch, Post, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Param, Res } from '@nestjs/common';
+import { operations, type CreateRouteBody, type UpdateRouteBody } from '@switchboard/protocol';
 import type { Response } from 'express';
-import { z } from 'zod';
-import { Auth } from '../auth/roles';
+import { bodyOf, Endpoint } from '../common/endpoint';
 import { answerWrite, Write, type WriteContext } from '../common/write';
-import { ZodPipe } from '../common/zod.pipe';
-import { createRouteBody, updateRouteBody, type CreateRouteBody, type UpdateRouteBody } from './route.dto';
 import { RoutesService } from './routes.service';
 
-@ApiTags('routes')
-@ApiBearerAuth()
-@Controller('routes')
+@Controller()
 export class RoutesController {
   constructor(private readonly routes: RoutesService) {}
 
-  @Get()
-  @Auth('viewer')
+  @Endpoint(operations.listRoutes)
   list() {
     return this.routes.list();
   }
 
-  @Get(':id')
-  @Auth('viewer')
+  @Endpoint(operations.getRoute)
   get(@Param('id') id: string) {
     return this.routes.get(id);
   }
 
-  @Post()
-  @Auth('admin')
-  @ApiBody({ schema: z.toJSONSchema(createRouteBody, { io: 'input' }) as object })
-  async create(@Write() ctx: WriteContext, @Body(new ZodPipe(createRouteBody)) body: CreateRouteBody, @Res({ passthrough: true }) res: Response) {
+  @Endpoint(operations.createRoute)
+  async create(@Write() ctx: WriteContext, @Body(bodyOf(operations.createRoute)) body: CreateRouteBody, @Res({ passthrough: true }) res: Response) {
     return answerWrite(res, await this.routes.create(ctx, body));
   }
 
-  @Patch(':id')
-  @Auth('admin')
-  @ApiBody({ schema: z.toJSONSchema(updateRouteBody, { io: 'input' }) as object })
-  async update(@Write() ctx: WriteContext, @Param('id') id: string, @Body(new ZodPipe(updateRouteBody)) body: UpdateRouteBody, @Res({ passthrough: true }) res: Response) {
+  @Endpoint(operations.updateRoute)
+  async update(@Write() ctx: WriteContext, @Param('id') id: string, @Body(bodyOf(operations.updateRoute)) body: UpdateRouteBody, @Res({ passthrough: true }) res: Response) {
     return answerWrite(res, await this.routes.update(ctx, id, body));
   }
 
-  @Delete(':id')
-  @Auth('admin')
+  @Endpoint(operations.deleteRoute)
   async remove(@Write() ctx: WriteContext, @Param('id') id: string, @Res({ passthrough: true }) res: Response) {
     return answerWrite(res, await this.routes.remove(ctx, id));
   }

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
+import type { CreateRouteBody, UpdateRouteBody } from '@switchboard/protocol';
 import { Problem } from '../common/problem';
 import type { WriteContext } from '../common/write';
 import { PrismaService, type Tx } from '../database/prisma.service';
 import { RevisionsService } from '../revisions/revisions.service';
-import { toRouteDto, type CreateRouteBody, type RouteDto, type UpdateRouteBody } from './route.dto';
+import { toRouteDto, type RouteDto } from './route.dto';
 
 /** Routes: reads, and writes that each make a revision. */
 @Injectable()

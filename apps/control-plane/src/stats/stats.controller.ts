@@ -1,18 +1,16 @@
-import { Controller, Get, MessageEvent, OnModuleDestroy, Req, Sse } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Controller, MessageEvent, OnModuleDestroy, Req } from '@nestjs/common';
+import { operations } from '@switchboard/protocol';
 import { catchError, EMPTY, exhaustMap, from, interval, map, merge, Observable, ReplaySubject, startWith, takeUntil } from 'rxjs';
 import type { AuthedRequest } from '../auth/auth.guard';
 import { Revocations } from '../auth/revocations.service';
-import { Auth } from '../auth/roles';
+import { Endpoint } from '../common/endpoint';
 import { RevisionFeed } from '../revisions/revision-feed.service';
 import { StatsService } from './stats.service';
 
 /** How often the live feed pushes figures when nothing changes (ms). */
 const STREAM_INTERVAL_MS = 1000;
 
-@ApiTags('stats')
-@ApiBearerAuth()
-@Controller('stats')
+@Controller()
 export class StatsController implements OnModuleDestroy {
   /** Emits (and replays to late streams) once the application shuts down. */
   private readonly closing = new ReplaySubject<void>(1);
@@ -29,8 +27,7 @@ export class StatsController implements OnModuleDestroy {
   }
 
   /** Live per-member figures, summed over online agents and per agent. */
-  @Get()
-  @Auth('viewer')
+  @Endpoint(operations.getStats)
   read() {
     return this.stats.read();
   }
@@ -42,8 +39,7 @@ export class StatsController implements OnModuleDestroy {
    * The stream ends (the response completes) as soon as its token is revoked through any replica,
    * and when the control plane shuts down.
    */
-  @Sse('stream')
-  @Auth('viewer')
+  @Endpoint(operations.streamStats)
   stream(@Req() req: AuthedRequest): Observable<MessageEvent> {
     return merge(interval(STREAM_INTERVAL_MS), this.feed.revisions).pipe(
       startWith(0),

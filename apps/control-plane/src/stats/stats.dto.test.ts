@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { sumFigures, type AgentFigures } from './stats.dto';
+import type { AgentFigures } from '@switchboard/protocol';
+import { sumFigures } from './stats.dto';
 
 const figures = (agentId: string, health: AgentFigures['health'], n: number): AgentFigures => ({
   agentId, agentName: agentId, health, healthReason: health === 'down' ? 'tcp check: connect ECONNREFUSED' : null, openTunnels: n, inflightRequests: n, elected: n, bytesIn: n * 10, bytesOut: n * 20, failures: 0, closedByAgent: n,

@@ -1,41 +1,4 @@
-import type { Health, StatsMessage } from '@switchboard/protocol';
-
-/** Figures of one member on one agent (counters cumulative since that agent started). */
-export interface AgentFigures {
-  agentId: string;
-  agentName: string;
-  openTunnels: number;
-  inflightRequests: number;
-  elected: number;
-  bytesIn: number;
-  bytesOut: number;
-  failures: number;
-  /** Tunnels the agent closed for a paced drain or a rebalance. */
-  closedByAgent: number;
-  health: Health;
-  /** Why this agent sees the member down (failed check or connects), null when it does not. */
-  healthReason: string | null;
-}
-
-/** One member in GET /api/v1/stats: figures summed over online agents, and per agent. */
-export interface MemberFigures extends Omit<AgentFigures, 'agentId' | 'agentName' | 'healthReason'> {
-  balancerId: string;
-  memberId: string;
-  url: string;
-  name: string | null;
-  state: string;
-  weight: number;
-  agents: AgentFigures[];
-}
-
-/** GET /api/v1/stats and each event of /api/v1/stats/stream. */
-export interface StatsView {
-  at: string;
-  revision: number;
-  members: MemberFigures[];
-}
-
-export type MemberStatsRow = StatsMessage['members'][number];
+import type { AgentFigures, Health } from '@switchboard/protocol';
 
 const COUNTERS = ['openTunnels', 'inflightRequests', 'elected', 'bytesIn', 'bytesOut', 'failures', 'closedByAgent'] as const;
 

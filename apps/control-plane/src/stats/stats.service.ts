@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { StatsMessage } from '@switchboard/protocol';
+import type { AgentFigures, StatsMessage, StatsView } from '@switchboard/protocol';
 import type { Env } from '../config/env';
 import { ENV } from '../config/settings.module';
 import { onlineWhere } from '../agents/online';
 import { PrismaService } from '../database/prisma.service';
 import { RevisionsService } from '../revisions/revisions.service';
-import { sumFigures, type AgentFigures, type StatsView } from './stats.dto';
+import { sumFigures } from './stats.dto';
 
 /**
  * Live per-member figures. Each agent's latest `stats` message is kept in the AgentStat table

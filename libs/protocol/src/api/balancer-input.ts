@@ -31,7 +31,8 @@ import {
 /** `sticky` as sent: `{ mode: "cookie" }` alone names the cookie SWITCHBOARD_ROUTE. */
 export const stickyInput = z
   .strictObject({ mode: sticky.shape.mode, name: sticky.shape.name.optional() })
-  .transform((s): Sticky => ({ mode: s.mode, name: s.mode === 'cookie' ? (s.name ?? DEFAULT_STICKY_COOKIE) : null }));
+  .transform((s): Sticky => ({ mode: s.mode, name: s.mode === 'cookie' ? (s.name ?? DEFAULT_STICKY_COOKIE) : null }))
+  .describe(`Sticky sessions; mode cookie without a name uses the cookie ${DEFAULT_STICKY_COOKIE}`);
 
 /** `hash` as sent: `name` is required for header and cookie sources. */
 export const hashInput = z

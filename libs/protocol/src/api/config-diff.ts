@@ -5,7 +5,7 @@ export const fieldChange = z.object({
   path: z.string(),
   before: z.unknown().optional(),
   after: z.unknown().optional(),
-});
+}).meta({ id: 'FieldChange', description: 'One field that differs, by its dotted path in the entity' });
 export type FieldChange = z.infer<typeof fieldChange>;
 
 /**
@@ -21,7 +21,7 @@ export const entityChange = z.object({
   balancer: z.string(),
   key: z.string(),
   fields: z.array(fieldChange),
-});
+}).meta({ id: 'EntityChange', description: 'One balancer, member or route added, removed or changed' });
 export type EntityChange = z.infer<typeof entityChange>;
 
 /** A revision and the hash of its configuration. */
@@ -40,7 +40,7 @@ export const configDiff = z.object({
   to: revisionRef.extend({ revision: z.number().int().min(0).nullable() }),
   changes: z.array(entityChange),
   text: z.string(),
-});
+}).meta({ id: 'ConfigDiff', description: 'The difference between two configurations: structured changes and a unified diff of their YAML exports' });
 export type ConfigDiff = z.infer<typeof configDiff>;
 
 /**
@@ -52,7 +52,7 @@ export const configChange = z.object({
   dryRun: z.boolean(),
   revision: z.number().int().min(0),
   diff: configDiff,
-});
+}).meta({ id: 'ConfigChange', description: 'What a whole-configuration write or a dry run did (or would do): the revision and the diff' });
 export type ConfigChange = z.infer<typeof configChange>;
 
 /** Query of every configuration write: `dryRun=true` writes nothing and answers the ConfigChange the write would make. */

@@ -103,7 +103,8 @@ export const configDocument = z
     balancers: z.record(balancerName, documentBalancer),
     routes: z.array(documentRoute),
   })
-  .superRefine(checkReferences);
+  .superRefine(checkReferences)
+  .meta({ id: 'ConfigDocument', description: 'The whole configuration as a document: balancers keyed by name with their members, routes naming their balancer; ids optional' });
 
 /** A configuration document as written (ids and defaulted fields optional): what GET /api/v1/config answers. */
 export type ConfigDocument = z.input<typeof configDocument>;
