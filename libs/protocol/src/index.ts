@@ -2,3 +2,5 @@ export * from './version';
 export * from './config';
 export * from './route-regex';
 export * from './messages';
+export * from './routing/routes';
+export * from './routing/normalize-path';
