@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SnapshotRoute } from '../config';
-import { explainRoute, type ExplainRequest, type RouteExplanation, type RoutingConfig } from './explain';
+import { explainRoute, routesInMatchOrder, type ExplainRequest, type RouteExplanation, type RoutingConfig } from './explain';
 import { route } from './fixtures';
 
 const balancers = [
@@ -116,5 +116,10 @@ describe('explainRoute', () => {
       'off:disabled',
       'lost:no balancer',
     ]);
+  });
+
+  it('lists routes in the order the agent tries them, then the ones it leaves out (routesInMatchOrder)', () => {
+    const cfg = config(route('off', 'b-web', { enabled: false }), route('root', 'b-web'), route('lost', 'b-gone'), route('chat', 'b-chat', { match: { type: 'prefix', path: '/chat' } }));
+    expect(routesInMatchOrder(cfg).map((r) => r.id)).toEqual(['chat', 'root', 'off', 'lost']);
   });
 });

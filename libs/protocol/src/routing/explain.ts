@@ -82,22 +82,34 @@ export type RouteExplanation =
 export function explainRoute(config: RoutingConfig, request: ExplainRequest): RouteExplanation {
   const target = normalizeTarget(request.path, request.host);
   if ('error' in target) return { outcome: 'refused', status: 400, reason: target.error };
-  const balancers = new Map(config.balancers.map((b) => [b.id, b]));
-  const compiled = compileRoutes(config.routes, (id) => balancers.get(id));
+  const order = compileInOrder(config);
   const matched: MatchedRequest = { host: requestHost(request.host), path: target.path, websocket: request.upgrade };
-  const routed = routeRequest(compiled, { ...matched, method: request.method, query: target.query });
+  const routed = routeRequest(order.compiled, { ...matched, method: request.method, query: target.query });
   const winner = 'route' in routed ? routed.route : null;
-  const routes = verdicts(config.routes, compiled, matched, winner);
+  const verdictOf = (c: CompiledRoute<NamedBalancer>): RouteVerdict => refusalOf(c, matched) ?? (c === winner ? 'matched' : 'shadowed');
+  const routes: ExplainedRoute[] = [
+    ...order.compiled.map((c) => ({ route: order.source(c), verdict: verdictOf(c) })),
+    ...order.leftOut.map((route) => ({ route, verdict: route.enabled ? ('no balancer' as const) : ('disabled' as const) })),
+  ];
   if ('status' in routed) return { outcome: 'no-route', status: 404, reason: routed.reason, request: matched, routes };
-  const route = routes.find((r) => r.verdict === 'matched')!.route;
-  return { outcome: 'routed', route, balancer: routed.route.target, forwardedPath: routed.path, request: matched, routes };
+  return { outcome: 'routed', route: order.source(routed.route), balancer: routed.route.target, forwardedPath: routed.path, request: matched, routes };
 }
 
-/** Every route's verdict: those the agent compiles in match order, then those it leaves out (disabled, or no balancer) in configuration order. */
-function verdicts(routes: readonly SnapshotRoute[], compiled: readonly CompiledRoute<NamedBalancer>[], request: MatchedRequest, winner: CompiledRoute<NamedBalancer> | null): ExplainedRoute[] {
-  const byId = new Map(routes.map((r) => [r.id, r]));
-  const explained: ExplainedRoute[] = compiled.map((c) => ({ route: byId.get(c.id)!, verdict: refusalOf(c, request) ?? (c === winner ? 'matched' : 'shadowed') }));
+/** The routes in the order the agent tries them (compileRoutes), then those it leaves out (disabled, or no balancer) in configuration order. */
+export function routesInMatchOrder(config: RoutingConfig): SnapshotRoute[] {
+  const order = compileInOrder(config);
+  return [...order.compiled.map(order.source), ...order.leftOut];
+}
+
+/** The configuration compiled as the agent compiles it, with each compiled route's source and the routes left out. */
+function compileInOrder(config: RoutingConfig) {
+  const balancers = new Map(config.balancers.map((b) => [b.id, b]));
+  const compiled = compileRoutes(config.routes, (id) => balancers.get(id));
+  const byId = new Map(config.routes.map((r) => [r.id, r]));
   const kept = new Set(compiled.map((c) => c.id));
-  for (const route of routes) if (!kept.has(route.id)) explained.push({ route, verdict: route.enabled ? 'no balancer' : 'disabled' });
-  return explained;
+  return {
+    compiled,
+    source: (c: CompiledRoute<NamedBalancer>): SnapshotRoute => byId.get(c.id)!,
+    leftOut: config.routes.filter((r) => !kept.has(r.id)),
+  };
 }
