@@ -47,6 +47,7 @@ export function ConsoleShell({ children }: { children: ReactNode }) {
           <Link href="/" aria-current={pathname === '/' ? 'page' : undefined}>
             Balancers
           </Link>
+          <Link href="/routes" aria-current={pathname === '/routes' ? 'page' : undefined}>Routes</Link>
         </nav>
         <div className="who">
           {me && (
