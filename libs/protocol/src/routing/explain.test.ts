@@ -54,7 +54,12 @@ describe('explainRoute', () => {
     expect(answer(ask(cfg, '/', { host: 'Chat.Example.com:8080' }))).toBe('exact → chat /');
     expect(answer(ask(cfg, '/', { host: 'a.b.example.com' }))).toBe('wild → api /');
     expect(answer(ask(cfg, '/', { host: 'example.com' }))).toBe('any → web /');
-    expect(answer(ask(cfg, '/', { host: '' }))).toBe('any → web /');
+  });
+
+  it('answers 400 to a plain request without a Host header, as the agent\'s HTTP parser does; an upgrade without one is routed on no host', () => {
+    const cfg = config(route('any', 'b-web'), route('host', 'b-api', { host: 'example.com' }));
+    expect(ask(cfg, '/', { host: '' })).toMatchObject({ outcome: 'refused', status: 400, by: 'parser', reason: expect.stringMatching(/^no Host header/) });
+    expect(answer(ask(cfg, '/', { host: '', upgrade: true }))).toBe('any → web /');
   });
 
   it('runs regex routes on RE2 against the normalised path, stripping a match at the start', () => {
@@ -91,7 +96,7 @@ describe('explainRoute', () => {
     ['/a b', 'bad request target: control, space or non-ASCII character in the path'],
     ['api/x', 'bad request target: must be origin-form (/path) or an absolute http(s) URL'],
   ])('answers 400 for a target the agent refuses: %s', (path, reason) => {
-    expect(ask(config(route('all', 'b-web')), path)).toEqual({ outcome: 'refused', status: 400, reason });
+    expect(ask(config(route('all', 'b-web')), path)).toEqual({ outcome: 'refused', status: 400, by: 'agent', reason });
   });
 
   it('gives every route a verdict: match order first, then the routes the agent leaves out', () => {

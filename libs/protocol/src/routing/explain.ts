@@ -22,7 +22,7 @@ export interface RoutingConfig {
 export interface ExplainRequest {
   /** Only named in the 404 reason; default GET. */
   readonly method?: string;
-  /** The Host header as sent (case and port allowed: `Chat.Example.com:8080`), '' for none. */
+  /** The Host header as sent (case and port allowed: `Chat.Example.com:8080`); '' for none (a plain HTTP/1.1 request without one gets 400). */
   readonly host: string;
   /** The request target as sent, byte for byte: `/path?query` (origin-form) or `http://host/path` (absolute-form). */
   readonly path: string;
@@ -51,8 +51,10 @@ export interface MatchedRequest {
 }
 
 /**
- * The agent's answer to a request, explained:
- * - `refused`: 400, the request target cannot be normalised (`reason` is the agent's body);
+ * The agent's answer to an HTTP/1.1 request, explained:
+ * - `refused`: 400, by the agent when the request target cannot be normalised (`reason` is its
+ *   body), or by Node's HTTP parser before the agent sees it when a plain request has no Host
+ *   header (an empty body; `reason` says why; an upgrade without one is routed on host '');
  * - `no-route`: 404 (`reason` is the agent's body), every route's verdict says why;
  * - `routed`: the route that takes it, its balancer and the path forwarded to the member
  *   (stripPrefix applied, query kept).
@@ -60,7 +62,7 @@ export interface MatchedRequest {
  * configuration order.
  */
 export type RouteExplanation =
-  | { readonly outcome: 'refused'; readonly status: 400; readonly reason: string }
+  | { readonly outcome: 'refused'; readonly status: 400; readonly reason: string; readonly by: 'agent' | 'parser' }
   | { readonly outcome: 'no-route'; readonly status: 404; readonly reason: string; readonly request: MatchedRequest; readonly routes: readonly ExplainedRoute[] }
   | {
       readonly outcome: 'routed';
@@ -71,17 +73,24 @@ export type RouteExplanation =
       readonly routes: readonly ExplainedRoute[];
     };
 
+const NO_HOST = 'no Host header: an HTTP/1.1 request must carry one (RFC 9112 section 3.2), so the HTTP parser refuses it before any route is tried';
+
 /**
  * Which route the agent sends a request to, and why, answered by the agent's own code: the
  * target normalised by normalizeTarget, the routes compiled by compileRoutes and matched by
  * routeRequest, exactly as the agent's resolveRequest does (the Host header count, checked from
- * raw headers, and the 503 of an agent without configuration are the agent's alone).
+ * raw headers, and the 503 of an agent without configuration are the agent's alone). A target
+ * with raw spaces or control characters is refused either way; Node's parser may be the one
+ * answering (then with an empty body).
  * Pure and browser-safe: the dashboard's route tester runs it on a revision's configuration.
  * @throws RE2JSSyntaxException when a regex route fails routeMatch (validate drafts first).
  */
 export function explainRoute(config: RoutingConfig, request: ExplainRequest): RouteExplanation {
+  // Node's HTTP server (requireHostHeader, on by default) answers a bare 400 to an HTTP/1.1
+  // request without Host; an upgrade without one reaches the agent, which routes it on host ''.
+  if (request.host === '' && !request.upgrade) return { outcome: 'refused', status: 400, by: 'parser', reason: NO_HOST };
   const target = normalizeTarget(request.path, request.host);
-  if ('error' in target) return { outcome: 'refused', status: 400, reason: target.error };
+  if ('error' in target) return { outcome: 'refused', status: 400, by: 'agent', reason: target.error };
   const order = compileInOrder(config);
   const matched: MatchedRequest = { host: requestHost(request.host), path: target.path, websocket: request.upgrade };
   const routed = routeRequest(order.compiled, { ...matched, method: request.method, query: target.query });
