@@ -1,3 +1,5 @@
+// First: configures zod for browsers before any schema below is built (see browser-zod.ts).
+import './browser-zod';
 export * from './version';
 export * from './config';
 export * from './route-regex';
