@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from './support/browser';
 import { agentAtRevision } from './support/config';
-import { signedInPage, submitLogin } from './support/dashboard';
+import { signedInPage, submitLogin, watchCspViolations } from './support/dashboard';
 import { startEchoBackend, startStack, type EchoBackend, type Stack } from './support/stack';
 
 // The Routes page in a real Chromium against the real control plane and agent: a route created
@@ -56,6 +56,7 @@ describe('dashboard: routes and the route tester (browser)', () => {
 
   it('creates a route after a field error for a lookahead, the tester names it for a URL, and the agent sends that URL to its balancer', async () => {
     const page = await signedInPage(browser!, stack);
+    const cspViolations = await watchCspViolations(page.context());
     await routesPage(page, 1);
     await page.locator('[data-testid="route-new"]').click();
     await page.locator('[data-testid="route-balancer"]').selectOption({ label: 'api' });
@@ -107,6 +108,7 @@ describe('dashboard: routes and the route tester (browser)', () => {
     await agentAtRevision(stack.agentAdminUrl, revision);
     const res = await fetch(`${stack.agentUrl}/api/v2/items?q=1`);
     expect(await res.text()).toBe('rt-api GET /items?q=1');
+    expect(cspViolations).toEqual([]);
     await page.close();
   });
 
