@@ -1,6 +1,6 @@
 'use client';
 
-import { TextField } from './fields';
+import { TextField } from './FormFields';
 
 interface Props {
   /** data-testid of the input; its errors get `${testId}-error`. */

@@ -7,7 +7,7 @@ import { errorsByField, type FormErrors } from '@/lib/form';
 import { ROUTE_FIELDS, routeBody, type RouteDraft, type RouteField, type RouteResource } from '@/lib/route-form';
 import { matchText } from '@/lib/route-tester';
 import { NumberField } from './NumberField';
-import { CheckField, SelectField, TextField } from './fields';
+import { CheckField, SelectField, TextField } from './FormFields';
 
 const MATCH_TYPES = [
   ['prefix', 'prefix (the path and below, at a /)'],

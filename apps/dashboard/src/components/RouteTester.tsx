@@ -2,7 +2,7 @@
 
 import type { RouteExplanation } from '@switchboard/protocol';
 import { matchText, type TesterAnswers, type TesterInput } from '@/lib/route-tester';
-import { CheckField, TextField } from './fields';
+import { CheckField, TextField } from './FormFields';
 
 interface Props {
   input: TesterInput;
