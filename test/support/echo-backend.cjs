@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // A test backend in its own process (so a test can kill it): a `ws` server that echoes each
 // message to its sender only, text as `<NAME>: <text>` and binary unchanged; plain HTTP requests
-// get `<NAME> <METHOD> <path>` and the request headers as JSON in `x-echo-headers`.
+// get `<NAME> <METHOD> <path>` and the request headers as JSON in `x-echo-headers`. Its 101
+// answers name it too: `x-backend: <NAME>` and `x-echo-url: <path>`.
 // Health: `GET /health` answers with the current health status (200 at start);
 // `PUT /__health/<status>` changes it (a test turns the backend unhealthy without killing it).
 // Environment: NAME, PORT (0 = any). Prints {"msg":"listening","port":N}.
@@ -26,6 +27,7 @@ const server = http.createServer((req, res) => {
   res.end(`${name} ${req.method} ${req.url}`);
 });
 const wss = new WebSocketServer({ server, maxPayload: 32 * 1024 * 1024 });
+wss.on('headers', (headers, req) => headers.push(`x-backend: ${name}`, `x-echo-url: ${req.url}`));
 wss.on('connection', (ws, req) => {
   ws.on('error', () => ws.terminate());
   ws.on('message', (data, isBinary) => ws.send(isBinary ? data : `${name}: ${data.toString()}`, { binary: isBinary }));

@@ -6,3 +6,6 @@ export * from './order';
 export * from './messages';
 export * from './api/index';
 export * from './config-diff';
+export * from './routing/routes';
+export * from './routing/normalize-path';
+export * from './routing/explain';

@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { SecureContext } from 'node:tls';
-import { DEFAULT_UPSTREAM_TLS } from '@switchboard/protocol';
+import { compileRoutes, DEFAULT_UPSTREAM_TLS } from '@switchboard/protocol';
 import type { SnapshotBalancer, SnapshotConfig, SnapshotMember, UpstreamTls } from '@switchboard/protocol';
 import { createCandidates, createPicker } from '../balancing/pickers';
 import type { PickerOptions } from '../balancing/pickers';
 import { hashString } from '../balancing/rendezvous';
-import { compileRoutes } from '../routing/routes';
 import { upstreamTlsOptions } from '../tls/upstream-tls';
 import type { CounterRegistry, PassiveRule } from './member-counters';
 import type { RuntimeBalancer, RuntimeConfig, RuntimeMember, UpstreamTarget } from './runtime';

@@ -1,6 +1,5 @@
-import type { HashKey, HealthCheck, LbMethod, MemberDrain, MemberState, Rebalance, Timeouts } from '@switchboard/protocol';
+import type { CompiledRoute, HashKey, HealthCheck, LbMethod, MemberDrain, MemberState, Rebalance, Timeouts } from '@switchboard/protocol';
 import type { Candidates, MemberPicker } from '../balancing/pickers';
-import type { CompiledRoute } from '../routing/routes';
 import type { UpstreamTlsOptions } from '../tls/upstream-tls';
 import type { Clock, MemberCounters, PassiveRule } from './member-counters';
 

@@ -221,5 +221,5 @@ export function proxyHttp(req: IncomingMessage, res: ServerResponse, ctx: ProxyC
     else sendText(res, resolution.status, resolution.reason);
     return;
   }
-  new HttpExchange(req, res, resolution.balancer, resolution.path, resolution.reversePrefix, framing, ctx).attempt();
+  new HttpExchange(req, res, resolution.route.target, resolution.path, resolution.route.reversePrefix, framing, ctx).attempt();
 }

@@ -1,16 +1,19 @@
 import type { IncomingMessage } from 'node:http';
+import * as protocol from '@switchboard/protocol';
+import type { Routed } from '@switchboard/protocol';
 import type { RuntimeBalancer, RuntimeConfig } from '../config/runtime';
-import { normalizeTarget } from '../routing/normalize-path';
-import { forwardPath, matchRoute, requestHost } from '../routing/routes';
+
+// Bound once: compiled to CommonJS, the lib's re-exports are getters on an object of ~100
+// properties, and reading them at every request cost ~40 ns of the ~470 ns routing step
+// (test/bench/route-match.mjs).
+const { normalizeTarget, requestHost, routeRequest } = protocol;
 
 /**
- * Where a request goes (its balancer, the path to forward, and the prefix put back in the
- * member's Location and cookie paths — see CompiledRoute.reversePrefix), or the proxy's own
+ * Where a request goes (its route, whose target is the balancer and whose reversePrefix is put
+ * back in the member's Location and cookie paths, and the path to forward), or the proxy's own
  * answer (400 more than one Host header or a request target that cannot be normalised, 404 no
  * route, 503 no configuration). */
-export type Resolution =
-  | { readonly balancer: RuntimeBalancer; readonly path: string; readonly reversePrefix: string | null }
-  | { readonly status: 400 | 404 | 503; readonly reason: string };
+export type Resolution = Routed<RuntimeBalancer> | { readonly status: 400 | 503; readonly reason: string };
 
 /** True for an `Upgrade: websocket` request (case-insensitive), which routes see as WebSocket. */
 export function isWebSocketUpgrade(req: IncomingMessage): boolean {
@@ -37,18 +40,16 @@ function hasSeveralHosts(rawHeaders: readonly string[]): boolean {
  * Matches a request against the served routes (the first step of both the HTTP and the upgrade
  * path). The request target is normalised first (see normalizeTarget: no dot segments, merged
  * slashes, canonical escapes), so the route sees, and the member gets, the normalised path;
- * a target that cannot be normalised is a 400 naming the cause.
+ * a target that cannot be normalised is a 400 naming the cause. Normalising and routing are the
+ * protocol lib's (normalizeTarget, routeRequest), the functions the dashboard's route tester
+ * runs (explainRoute), so the two cannot answer differently.
  */
 export function resolveRequest(runtime: RuntimeConfig | undefined, req: IncomingMessage, websocket: boolean): Resolution {
   if (hasSeveralHosts(req.rawHeaders)) return { status: 400, reason: 'more than one Host header' };
   const target = normalizeTarget(req.url ?? '/', req.headers.host);
   if ('error' in target) return { status: 400, reason: target.error };
   if (!runtime) return { status: 503, reason: 'agent has no configuration yet' };
-  const host = requestHost(req.headers.host);
-  const { path, query } = target;
-  const matched = matchRoute(runtime.routes, { host, path, websocket });
-  if (!matched) return { status: 404, reason: `no route matches ${req.method ?? 'GET'} ${path} on host ${host || '(none)'}${websocket ? ' (websocket)' : ''}` };
-  return { balancer: matched.route.target, path: forwardPath(matched.stripLength, path, query), reversePrefix: matched.route.reversePrefix };
+  return routeRequest(runtime.routes, { method: req.method, host: requestHost(req.headers.host), path: target.path, query: target.query, websocket });
 }
 
 /** The 503 body when a balancer has no usable member, or none of those tried could be reached. */

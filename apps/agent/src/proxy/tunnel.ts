@@ -247,5 +247,5 @@ export function proxyUpgrade(req: IncomingMessage, client: Duplex, head: Buffer,
     sendRawText(client, resolution.status, resolution.reason);
     return;
   }
-  new Tunnel(req, client, head, resolution.balancer, resolution.path, ctx).attempt();
+  new Tunnel(req, client, head, resolution.route.target, resolution.path, ctx).attempt();
 }

@@ -1,6 +1,7 @@
 import { DEFAULT_FAILOVER, DEFAULT_HASH_KEY, DEFAULT_HEALTH_CHECK, DEFAULT_HOST_HEADER, DEFAULT_LIMITS, DEFAULT_PASSIVE_HEALTH, DEFAULT_STICKY, DEFAULT_TIMEOUTS, DEFAULT_UPSTREAM_TLS } from '@switchboard/protocol';
 import { hashConfig } from '@switchboard/protocol/node';
-import type { Snapshot, SnapshotBalancer, SnapshotConfig, SnapshotMember, SnapshotRoute } from '@switchboard/protocol';
+import { route } from '../../../../libs/protocol/src/routing/fixtures';
+import type { Snapshot, SnapshotBalancer, SnapshotConfig, SnapshotMember } from '@switchboard/protocol';
 
 /** A member of the snapshot schema: weight 1, lbset 0, active, unless overridden. */
 export function member(id: string, url: string, overrides: Partial<SnapshotMember> = {}): SnapshotMember {
@@ -12,10 +13,8 @@ export function balancer(id: string, members: SnapshotMember[], overrides: Parti
   return { id, name: id, lbMethod: 'byrequests', sticky: DEFAULT_STICKY, hash: DEFAULT_HASH_KEY, slowStartMs: 0, hostHeader: DEFAULT_HOST_HEADER, timeouts: DEFAULT_TIMEOUTS, limits: DEFAULT_LIMITS, failover: DEFAULT_FAILOVER, healthCheck: DEFAULT_HEALTH_CHECK, passiveHealth: DEFAULT_PASSIVE_HEALTH, tls: DEFAULT_UPSTREAM_TLS, rebalance: null, members, ...overrides };
 }
 
-/** An enabled route with prefix `/`, any host, any websocket-ness, priority 0, unless overridden. */
-export function route(id: string, balancerId: string, overrides: Partial<SnapshotRoute> = {}): SnapshotRoute {
-  return { id, balancerId, priority: 0, host: null, match: { type: 'prefix', path: '/' }, websocket: 'any', stripPrefix: false, enabled: true, ...overrides };
-}
+/** An enabled route with prefix `/`, any host, any websocket-ness, priority 0, unless overridden (the route matcher's own fixture). */
+export { route };
 
 /** A snapshot with its correct hash. */
 export function snapshotOf(revision: number, config: SnapshotConfig): Snapshot {

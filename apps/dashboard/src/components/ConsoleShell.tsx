@@ -51,6 +51,7 @@ export function ConsoleShell({ children }: { children: ReactNode }) {
           <Link href="/revisions" aria-current={pathname === '/revisions' ? 'page' : undefined}>
             Revisions
           </Link>
+          <Link href="/routes" aria-current={pathname === '/routes' ? 'page' : undefined}>Routes</Link>
         </nav>
         <div className="who">
           {me && (

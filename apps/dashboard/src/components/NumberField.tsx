@@ -1,7 +1,6 @@
 'use client';
 
-import { useId } from 'react';
-import { FieldError } from './FieldError';
+import { TextField } from './FormFields';
 
 interface Props {
   /** data-testid of the input; its errors get `${testId}-error`. */
@@ -18,24 +17,6 @@ interface Props {
 }
 
 /** A labelled numeric input with the API's errors for it right beside it. */
-export function NumberField({ testId, label, value, onChange, errors, disabled, placeholder, size = 5 }: Props) {
-  const errorId = useId();
-  const invalid = (errors?.length ?? 0) > 0;
-  return (
-    <label className="field">
-      <span className="field-label">{label}</span>
-      <input
-        data-testid={testId}
-        inputMode="decimal"
-        size={size}
-        value={value}
-        placeholder={placeholder}
-        onChange={(e) => onChange(e.target.value)}
-        disabled={disabled}
-        aria-invalid={invalid}
-        aria-describedby={invalid ? errorId : undefined}
-      />
-      <FieldError id={errorId} testId={testId} errors={errors} />
-    </label>
-  );
+export function NumberField({ size = 5, ...props }: Props) {
+  return <TextField {...props} size={size} inputMode="decimal" />;
 }

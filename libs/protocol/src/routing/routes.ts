@@ -1,6 +1,6 @@
-import { compileRouteRegex } from '@switchboard/protocol';
-import type { SnapshotRoute } from '@switchboard/protocol';
 import type { RE2JS } from 're2js';
+import type { SnapshotRoute } from '../config';
+import { compileRouteRegex } from '../route-regex';
 
 /** How a request's WebSocket-ness is tested against a route (`any` always passes). */
 type WebsocketRule = SnapshotRoute['websocket'];
@@ -141,6 +141,41 @@ export function matchRoute<T>(routes: readonly CompiledRoute<T>[], request: Rout
     if (stripLength !== -1) return { route, stripLength };
   }
   return undefined;
+}
+
+/** Which test of matchRoute a route fails for a request, in matchRoute's order. */
+export type RouteRefusal = 'websocket' | 'host' | 'path';
+
+/**
+ * Why `route` does not accept the request, or null when it does: matchRoute's own tests in its
+ * order (websocket rule, host, path), for explaining an answer (see explainRoute). matchRoute
+ * answers the first route in match order for which this is null.
+ */
+export function refusalOf(route: CompiledRoute<unknown>, request: RouteRequest): RouteRefusal | null {
+  if (!websocketMatches(route.websocket, request.websocket)) return 'websocket';
+  if (!hostMatches(route, request.host)) return 'host';
+  return pathMatch(route, request.path) === -1 ? 'path' : null;
+}
+
+/** A normalised request as the proxy routes it: method (for the 404 reason), lower-cased host without port, normalised path, query with its `?` (or ''), upgrade flag. */
+export interface RoutableRequest extends RouteRequest {
+  readonly method: string | undefined;
+  readonly query: string;
+}
+
+/** The route that takes a request and the path to forward to its balancer (stripPrefix applied, query kept), or the proxy's 404 naming the request. */
+export type Routed<T> = { readonly route: CompiledRoute<T>; readonly path: string } | { readonly status: 404; readonly reason: string };
+
+/**
+ * The routing step of the proxy after normalisation (normalizeTarget): the first route in match
+ * order (matchRoute) and the path it forwards (forwardPath), or the agent's 404 with its body.
+ * The agent answers every request with this, and explainRoute answers the dashboard's tester.
+ */
+export function routeRequest<T>(routes: readonly CompiledRoute<T>[], request: RoutableRequest): Routed<T> {
+  const matched = matchRoute(routes, request);
+  if (matched) return { route: matched.route, path: forwardPath(matched.stripLength, request.path, request.query) };
+  const { method, path, host, websocket } = request;
+  return { status: 404, reason: `no route matches ${method ?? 'GET'} ${path} on host ${host || '(none)'}${websocket ? ' (websocket)' : ''}` };
 }
 
 /** The path to forward: the stripped characters removed (`/chat/ws` → `/ws`, `/chat` → `/`, never empty), then the query appended. */

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { SnapshotRoute } from '@switchboard/protocol';
 import { RE2JS } from 're2js';
-import { route } from '../testing/fixtures';
-import { compileRoutes, forwardPath, matchRoute, requestHost, splitTarget } from './routes';
+import type { SnapshotRoute } from '../config';
+import { route } from './fixtures';
+import { compileRoutes, forwardPath, matchRoute, refusalOf, requestHost, routeRequest, splitTarget } from './routes';
 
 /** Compiles routes whose target is the route id, so a match shows which route won. */
 function routesOf(...routes: SnapshotRoute[]) {
@@ -70,6 +70,50 @@ describe('host matching', () => {
     expect(winner(tied, '/', 'chat.example.com')).toBe('exact');
     expect(winner(tied, '/', 'x.example.com')).toBe('wild');
     expect(winner(tied, '/', 'other.org')).toBe('none');
+  });
+});
+
+describe('routeRequest', () => {
+  const routes = routesOf(route('chat', 'b', { match: { type: 'prefix', path: '/chat' }, stripPrefix: true }));
+
+  it('names the route and the path forwarded, query kept', () => {
+    const routed = routeRequest(routes, { method: 'GET', host: 'h', path: '/chat/ws', query: '?room=1', websocket: true });
+    expect(routed).toEqual({ route: routes[0], path: '/ws?room=1' });
+  });
+
+  it.each([
+    [{ method: 'POST', host: 'h', websocket: false }, 'no route matches POST /other on host h'],
+    [{ method: undefined, host: '', websocket: true }, 'no route matches GET /other on host (none) (websocket)'],
+  ])('answers 404 naming the request: %o', (request, reason) => {
+    expect(routeRequest(routes, { ...request, path: '/other', query: '?x' })).toEqual({ status: 404, reason });
+  });
+});
+
+describe('refusalOf', () => {
+  const routes = routesOf(
+    route('ws', 'b', { websocket: 'only', host: 'chat.example.com', match: { type: 'prefix', path: '/ws' } }),
+    route('wild', 'b', { host: '*.example.com', match: { type: 'regex', path: '^/api/' } }),
+    route('rest', 'b', { priority: -1, match: { type: 'exact', path: '/' } }),
+  );
+  const requests = [
+    { host: 'chat.example.com', path: '/ws', websocket: true },
+    { host: 'chat.example.com', path: '/ws', websocket: false },
+    { host: 'other.org', path: '/ws', websocket: true },
+    { host: 'a.example.com', path: '/api/x', websocket: false },
+    { host: 'a.example.com', path: '/x/api/', websocket: false },
+    { host: 'other.org', path: '/', websocket: false },
+    { host: 'other.org', path: '/nothing', websocket: true },
+  ];
+
+  it('names the first test a route fails, in matchRoute order', () => {
+    const byRoute = (request: (typeof requests)[number]) => Object.fromEntries(routes.map((r) => [r.id, refusalOf(r, request)]));
+    expect(byRoute(requests[1])).toEqual({ ws: 'websocket', wild: 'path', rest: 'path' });
+    expect(byRoute(requests[2])).toEqual({ ws: 'host', wild: 'host', rest: 'path' });
+    expect(byRoute(requests[4])).toEqual({ ws: 'websocket', wild: 'path', rest: 'path' });
+  });
+
+  it.each(requests)('agrees with matchRoute: the winner is the first route it does not refuse (%o)', (request) => {
+    expect(matchRoute(routes, request)?.route).toBe(routes.find((r) => refusalOf(r, request) === null));
   });
 });
 

@@ -1,0 +1,5 @@
+import { RoutesView } from '@/components/RoutesView';
+
+export default function RoutesPage() {
+  return <RoutesView />;
+}

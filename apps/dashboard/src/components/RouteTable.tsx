@@ -1,0 +1,119 @@
+'use client';
+
+import Link from 'next/link';
+import { useState } from 'react';
+import type { RouteVerdict } from '@switchboard/protocol';
+import { api, failureOf, revisionOf } from '@/lib/api';
+import type { RouteResource } from '@/lib/route-form';
+import { matchText, verdictText } from '@/lib/route-tester';
+
+interface Props {
+  /** In the order agents try them. */
+  routes: readonly RouteResource[];
+  balancerName: (id: string) => string;
+  /** The tester's verdict per route id (empty while nothing is tested). */
+  verdicts: ReadonlyMap<string, RouteVerdict>;
+  /** Admins: Edit and Delete are offered (and disabled while `busy`, e.g. an editor is open). */
+  canEdit: boolean;
+  busy: boolean;
+  onEdit: (route: RouteResource) => void;
+  onDeleted: (summary: string, revision: number | null) => void;
+}
+
+/** The routes, one row each, the one the tester's URL reaches highlighted, and each row's verdict. */
+export function RouteTable({ routes, balancerName, verdicts, canEdit, busy, onEdit, onDeleted }: Props) {
+  if (routes.length === 0) return <p className="muted">No routes yet: agents answer every request with 404.</p>;
+  const testing = verdicts.size > 0;
+  return (
+    <div className="table-wrap">
+      <table className="grid routes">
+        <thead>
+          <tr>
+            <th className="num">Priority</th>
+            <th>Host</th>
+            <th>Match</th>
+            <th>WebSocket</th>
+            <th>Strip prefix</th>
+            <th>Enabled</th>
+            <th>Balancer</th>
+            {testing && <th>Tester</th>}
+            {canEdit && <th />}
+          </tr>
+        </thead>
+        <tbody>
+          {routes.map((route) => (
+            <RouteRow key={route.id} route={route} balancerName={balancerName(route.balancerId)} verdict={verdicts.get(route.id)} testing={testing} canEdit={canEdit} busy={busy} onEdit={onEdit} onDeleted={onDeleted} />
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+type RowProps = Omit<Props, 'routes' | 'verdicts' | 'balancerName'> & { route: RouteResource; balancerName: string; verdict: RouteVerdict | undefined; testing: boolean };
+
+function RouteRow({ route, balancerName, verdict, testing, canEdit, busy, onEdit, onDeleted }: RowProps) {
+  const [confirming, setConfirming] = useState(false);
+  const [deleting, setDeleting] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  async function remove() {
+    setDeleting(true);
+    setError(null);
+    try {
+      const res = await api<RouteResource>('DELETE', `/routes/${encodeURIComponent(route.id)}`);
+      onDeleted(`Route ${matchText(route)} deleted`, revisionOf(res.headers));
+    } catch (err) {
+      setError(failureOf(err).message);
+      setDeleting(false);
+    }
+  }
+
+  return (
+    <tr data-testid="route-row" data-route-id={route.id} data-verdict={verdict} className={verdict === 'matched' ? 'route-matched' : undefined} aria-busy={deleting}>
+      <td className="num">{route.priority}</td>
+      <td>{route.host ?? <span className="muted">any</span>}</td>
+      <td>
+        <code data-testid="route-match">{matchText(route)}</code>
+      </td>
+      <td>{route.websocket}</td>
+      <td>{route.stripPrefix ? 'yes' : 'no'}</td>
+      <td>{route.enabled ? 'yes' : <span className="warn">no</span>}</td>
+      <td>
+        <Link href={`/balancers/${encodeURIComponent(route.balancerId)}`}>{balancerName}</Link>
+      </td>
+      {testing && <td data-testid="route-verdict">{verdict ? verdictText(route, verdict) : <span className="muted">not in the tested revision</span>}</td>}
+      {canEdit && (
+        <td className="actions">
+          <div className="buttons">
+            {!confirming && (
+              <>
+                <button type="button" data-testid="route-edit" onClick={() => onEdit(route)} disabled={busy || deleting}>
+                  Edit
+                </button>
+                <button type="button" data-testid="route-delete" onClick={() => setConfirming(true)} disabled={busy || deleting}>
+                  Delete
+                </button>
+              </>
+            )}
+            {confirming && (
+              <>
+                <button type="button" className="danger" data-testid="route-delete-confirm" onClick={() => void remove()} disabled={deleting}>
+                  {deleting ? 'Deleting…' : 'Delete this route'}
+                </button>
+                <button type="button" className="link" onClick={() => setConfirming(false)} disabled={deleting}>
+                  Keep
+                </button>
+              </>
+            )}
+          </div>
+          {error && (
+            <div className="error row-error" role="alert">
+              {error}
+            </div>
+          )}
+        </td>
+      )}
+    </tr>
+  );
+}
