@@ -45,9 +45,11 @@ describe('WebSocket balancing through the agent', () => {
     const stats = await eventually(async () => {
       const res = await stack.api('GET', '/api/v1/stats');
       const members = (res.body.members as { balancerId: string; openTunnels: number; elected: number; bytesIn: number; bytesOut: number }[]).filter((m) => m.balancerId === balancerId);
-      return members.reduce((sum, m) => sum + m.openTunnels, 0) === CLIENTS ? members : null;
-    }, 10_000, `stats to show ${CLIENTS} open tunnels`);
-    expect(stats.every((m) => m.elected > 0 && m.bytesIn > 0 && m.bytesOut > 0)).toBe(true);
+      // Figures arrive about once a second per agent: wait for a report that has seen the echoes too.
+      const counted = members.every((m) => m.elected > 0 && m.bytesIn > 0 && m.bytesOut > 0);
+      return members.reduce((sum, m) => sum + m.openTunnels, 0) === CLIENTS && counted ? members : null;
+    }, 10_000, `stats to show ${CLIENTS} open tunnels with their selections and bytes`);
+    expect(stats).toHaveLength(2);
 
     const agents = (await stack.api('GET', '/api/v1/agents')).body as { online: boolean; appliedRevision: number }[];
     const latest = (await stack.api('GET', '/api/v1/revisions?limit=1')).body[0].number;
