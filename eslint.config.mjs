@@ -64,4 +64,8 @@ export default tseslint.config(
     [['@nestjs/*', '@prisma/*', 'next', 'react', 'ws', '**/apps/**', 'node:*'], 'the typed client runs in the browser too and knows the API only through its generated types'],
   ]),
   boundary(['apps/control-plane/**'], [[['**/agent/src/**', '**/dashboard/**'], 'the control plane shares code with the agent only through libs/']]),
+  boundary(['apps/cli/**'], [
+    [['@nestjs/*', '@prisma/*', 'next', 'react', 'pg'], 'the CLI talks to the control plane over HTTP only, through the generated client'],
+    [['**/control-plane/**', '**/agent/**', '**/dashboard/**'], 'the CLI shares code only through libs/'],
+  ]),
 );
