@@ -45,7 +45,7 @@ describe('libs/api-client vs the operations table', () => {
       const created = await client.POST('/api/v1/balancers', { body: { name: 'typed', lbMethod: 'p2c' } });
       expect(created.response.status).toBe(201);
       expect(created.response.headers.get('switchboard-revision')).toMatch(/^\d+$/);
-      const id = created.data?.id ?? '';
+      const id = created.data && 'id' in created.data ? created.data.id : '';
       const read = await client.GET('/api/v1/balancers/{id}', { params: { path: { id } } });
       expect(read.data).toMatchObject({ name: 'typed', lbMethod: 'p2c', timeouts: { connectMs: 3000 } });
       const bad = await client.PATCH('/api/v1/balancers/{id}', { params: { path: { id } }, body: { lbMethod: 'random' as 'p2c', timeouts: { connectMs: 0 } } });

@@ -1,25 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { SnapshotConfig } from './config';
 import { diffConfigs } from './config-diff';
+import { balancer as fixtureBalancer, member as fixtureMember } from './fixtures';
 
-const balancer = (id: string, name: string, members: SnapshotConfig['balancers'][number]['members'] = []): SnapshotConfig['balancers'][number] => ({
-  id,
-  name,
-  lbMethod: 'byrequests',
-  sticky: { mode: 'none', name: null },
-  hash: { source: 'ip', name: null },
-  slowStartMs: 0,
-  hostHeader: { mode: 'keep', value: null },
-  timeouts: { connectMs: 3000, tunnelIdleMs: 3600000, keepAliveMs: 15000, responseHeaderMs: 60000 },
-  limits: { maxTunnelsPerMember: 0, queueTimeoutMs: 0 },
-  failover: { retries: 2 },
-  healthCheck: { type: 'none', path: '/', expectStatus: 200, intervalMs: 5000, timeoutMs: 2000, passes: 2, fails: 3 },
-  passiveHealth: { fails: 1, retryMs: 10000 },
-  tls: { insecureSkipVerify: false, serverName: null },
-  rebalance: null,
-  members,
-});
-const member = (id: string, url: string, extra: Partial<SnapshotConfig['balancers'][number]['members'][number]> = {}) => ({ id, url, name: null, weight: 1, lbset: 0, state: 'active' as const, drain: null, ...extra });
+const balancer = (id: string, name: string, members: SnapshotConfig['balancers'][number]['members'] = []) => fixtureBalancer(id, members, { name });
+const member = (id: string, url: string, extra: Partial<SnapshotConfig['balancers'][number]['members'][number]> = {}) => fixtureMember(id, url, extra);
 const route = (id: string, balancerId: string, path: string, extra: Partial<SnapshotConfig['routes'][number]> = {}): SnapshotConfig['routes'][number] => ({
   id,
   balancerId,

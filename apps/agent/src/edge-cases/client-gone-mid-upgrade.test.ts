@@ -12,7 +12,7 @@ import { upgradeRequest } from '../testing/ws-frames';
 // did nothing wrong). After each case a real WebSocket client still gets through.
 
 const stack = useStack(1);
-const timeouts = { connectMs: 5_000, tunnelIdleMs: 0, keepAliveMs: 15_000 };
+const timeouts = { connectMs: 5_000, tunnelIdleMs: 0, keepAliveMs: 15_000, responseHeaderMs: 60_000 };
 
 type Leave = 'FIN' | 'RST';
 

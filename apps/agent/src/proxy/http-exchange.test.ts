@@ -121,7 +121,7 @@ describe('HTTP proxy', () => {
   it('retries after connectMs when a member does not complete its connection', async () => {
     const silent = await silentServer();
     try {
-      const { http } = await stack.serve(singleBalancer([member('silent', `https://127.0.0.1:${silent.port}`), member('m2', stack.backends[1]!.url('http'))], { timeouts: { connectMs: 100, tunnelIdleMs: 0, keepAliveMs: 15_000 } }));
+      const { http } = await stack.serve(singleBalancer([member('silent', `https://127.0.0.1:${silent.port}`), member('m2', stack.backends[1]!.url('http'))], { timeouts: { connectMs: 100, tunnelIdleMs: 0, keepAliveMs: 15_000, responseHeaderMs: 60_000 } }));
       expect((await echoed(await fetch(http('/')))).backend).toBe('b2');
       expect(stack.counters('silent')).toMatchObject({ failures: 1, health: 'down' });
     } finally {

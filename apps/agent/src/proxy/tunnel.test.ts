@@ -118,7 +118,7 @@ describe('WebSocket tunnel', () => {
   it('fails over a member that does not complete its connection within connectMs', async () => {
     const silent = await silentServer();
     try {
-      await serve([member('silent', `wss://127.0.0.1:${silent.port}`), member('m2', stack.backends[1]!.url())], { timeouts: { connectMs: 100, tunnelIdleMs: 0, keepAliveMs: 15_000 } });
+      await serve([member('silent', `wss://127.0.0.1:${silent.port}`), member('m2', stack.backends[1]!.url())], { timeouts: { connectMs: 100, tunnelIdleMs: 0, keepAliveMs: 15_000, responseHeaderMs: 60_000 } });
       const started = Date.now();
       const ws = await openWebSocket(stack.agent.ws());
       expect(Date.now() - started).toBeLessThan(1000);
@@ -153,7 +153,7 @@ describe('WebSocket tunnel', () => {
   });
 
   it('closes a tunnel idle for tunnelIdleMs', async () => {
-    await serve([member('m1', stack.backends[0]!.url())], { timeouts: { connectMs: 1000, tunnelIdleMs: 300, keepAliveMs: 15_000 } });
+    await serve([member('m1', stack.backends[0]!.url())], { timeouts: { connectMs: 1000, tunnelIdleMs: 300, keepAliveMs: 15_000, responseHeaderMs: 60_000 } });
     const ws = await openWebSocket(stack.agent.ws());
     const closed = once(ws, 'close');
     await new Promise((resolve) => setTimeout(resolve, 150));

@@ -1,24 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_HEALTH_CHECK, DEFAULT_TIMEOUTS, type SnapshotConfig } from '../config';
+import { balancer as fixtureBalancer } from '../fixtures';
 import { configDocument, configDocumentErrors, configDocumentOf, routeKey, type ParsedConfigDocument } from './config-document';
 
-const balancer = (id: string, name: string, members: SnapshotConfig['balancers'][number]['members']): SnapshotConfig['balancers'][number] => ({
-  id,
-  name,
-  lbMethod: 'bybusyness',
-  sticky: { mode: 'cookie', name: 'SB' },
-  hash: { source: 'ip', name: null },
-  slowStartMs: 0,
-  hostHeader: { mode: 'keep', value: null },
-  timeouts: { connectMs: 3000, tunnelIdleMs: 0, keepAliveMs: 15000, responseHeaderMs: 60000 },
-  limits: { maxTunnelsPerMember: 0, queueTimeoutMs: 0 },
-  failover: { retries: 2 },
-  healthCheck: { type: 'http', path: '/health', expectStatus: 200, intervalMs: 5000, timeoutMs: 2000, passes: 2, fails: 3 },
-  passiveHealth: { fails: 1, retryMs: 10000 },
-  tls: { insecureSkipVerify: false, serverName: null },
-  rebalance: null,
-  members,
-});
+/** A balancer as an operator would tune it: bybusyness, cookie stickiness, an http health check, no tunnel idle limit. */
+const balancer = (id: string, name: string, members: SnapshotConfig['balancers'][number]['members']) =>
+  fixtureBalancer(id, members, {
+    name,
+    lbMethod: 'bybusyness',
+    sticky: { mode: 'cookie', name: 'SB' },
+    timeouts: { ...DEFAULT_TIMEOUTS, tunnelIdleMs: 0 },
+    healthCheck: { ...DEFAULT_HEALTH_CHECK, type: 'http', path: '/health' },
+  });
 
 /** Two balancers (given out of name order), a draining member, a rebalance and two routes. */
 const snapshot = (): SnapshotConfig => ({
