@@ -47,6 +47,16 @@ export default tseslint.config(
     [['@nestjs/*', '@prisma/*', 'prisma', 'pg'], 'the dashboard talks to the control plane over HTTP only'],
     [['**/control-plane/**', '**/agent/**'], 'the dashboard never imports control-plane or agent code'],
   ]),
+  {
+    // The dashboard calls the API through the typed client of src/lib/api.ts (types, 401 →
+    // login, problems → ApiError in one place), never by a hand-written fetch('/api/v1/…').
+    files: ['apps/dashboard/src/**/*.ts', 'apps/dashboard/src/**/*.tsx'],
+    ignores: ['apps/dashboard/src/**/*.test.ts'],
+    rules: { 'no-restricted-syntax': ['error', ...[
+      "CallExpression[callee.name='fetch'] > Literal.arguments[value=/^\\/api\\//]",
+      "CallExpression[callee.name='fetch'] > TemplateLiteral.arguments > TemplateElement.quasis:first-child[value.raw=/^\\/api\\//]",
+    ].map((selector) => ({ selector, message: "call the API with `client` of '@/lib/api' (the typed client), not fetch()" }))] },
+  },
   boundary(['libs/protocol/**'], [
     [['@nestjs/*', '@prisma/*', 'next', 'react', 'ws', '**/apps/**'], 'libs/protocol depends on nothing of ours and on no framework'],
   ]),

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, wsUrl } from './support/clients';
 import { agentAtRevision, createBalancer } from './support/config';
 import { databaseState } from './support/database-state';
-import { startEchoBackend, startStack, type EchoBackend, type Stack } from './support/stack';
+import { resource, startEchoBackend, startStack, type EchoBackend, type Stack } from './support/stack';
 
 /** POST /api/v1/revisions/{n}/rollback on a real control plane, Postgres and agent. */
 describe('rollback', () => {
@@ -24,26 +24,27 @@ describe('rollback', () => {
   });
 
   const revisionOf = (headers: Headers) => Number(headers.get('switchboard-revision'));
-  const revision = async (n: number) => (await stack.api('GET', `/api/v1/revisions/${n}`)).body;
+  const revision = async (n: number) => (await resource('read revision', stack.client.GET('/api/v1/revisions/{number}', { params: { path: { number: n } } }))).body;
 
   it('makes a new revision whose configuration and hash are the old one’s byte for byte, ids, drain and rebalance included; audited; the agent serves it again', async () => {
     const { balancerId, memberIds } = await createBalancer(stack, 'rb', backends.map((b) => ({ url: b.url, name: b.name })), 'byrequests');
     await createBalancer(stack, 'other', [{ url: 'http://127.0.0.1:9', name: 'nobody' }]);
-    await stack.api('POST', `/api/v1/balancers/${balancerId}/rebalance`, { tolerance: 0.3 });
-    const drained = await stack.api('POST', `/api/v1/balancers/${balancerId}/members/${memberIds['rb-b']}/drain`, { deadlineMs: 600_000, windowMs: 300_000 });
-    const target = revisionOf(drained.headers);
+    const { client } = stack;
+    await resource('rebalance', client.POST('/api/v1/balancers/{id}/rebalance', { params: { path: { id: balancerId } }, body: { tolerance: 0.3 } }));
+    const drained = await resource('drain', client.POST('/api/v1/balancers/{balancerId}/members/{id}/drain', { params: { path: { balancerId, id: memberIds['rb-b'] } }, body: { deadlineMs: 600_000, windowMs: 300_000 } }));
+    const target = revisionOf(drained.response.headers);
     const old = await revision(target);
     await agentAtRevision(stack.agentAdminUrl, target);
     const before = await connect(wsUrl(stack.agentUrl, '/rb'));
     expect(await before.roundTrip('hi')).toBe('rb-a: hi');
     before.close();
 
-    const routes = (await stack.api('GET', '/api/v1/routes')).body as { id: string; balancerId: string }[];
-    await stack.api('DELETE', `/api/v1/routes/${routes.find((r) => r.balancerId === balancerId)!.id}`);
-    await stack.api('DELETE', `/api/v1/balancers/${balancerId}`);
+    const { body: routes } = await resource('list routes', client.GET('/api/v1/routes'));
+    await resource('delete route', client.DELETE('/api/v1/routes/{id}', { params: { path: { id: routes.find((r) => r.balancerId === balancerId)!.id } } }));
+    await resource('delete balancer', client.DELETE('/api/v1/balancers/{id}', { params: { path: { id: balancerId } } }));
     await createBalancer(stack, 'newer', [{ url: 'http://127.0.0.1:10', name: 'later' }]);
-    const other = (await stack.api('GET', '/api/v1/balancers')).body.find((b: { name: string }) => b.name === 'other');
-    const last = revisionOf((await stack.api('PATCH', `/api/v1/balancers/${other.id}`, { lbMethod: 'p2c' })).headers);
+    const other = (await resource('list balancers', client.GET('/api/v1/balancers'))).body.find((b) => b.name === 'other')!;
+    const last = revisionOf((await resource('patch balancer', client.PATCH('/api/v1/balancers/{id}', { params: { path: { id: other.id } }, body: { lbMethod: 'p2c' } }))).response.headers);
     await agentAtRevision(stack.agentAdminUrl, last);
     expect((await fetch(`${stack.agentUrl}/rb`)).status).toBe(404);
 
@@ -62,7 +63,7 @@ describe('rollback', () => {
     expect(audit.rows).toEqual([
       expect.objectContaining({ actor: 'bootstrap-admin', action: 'revision.rollback', target: `revision:${target}`, before: { revision: last, hash: expect.any(String) }, after: expect.objectContaining({ revision: last + 1, hash: old.hash }) }),
     ]);
-    expect((await stack.api('GET', `/api/v1/balancers/${balancerId}/members/${memberIds['rb-b']}`)).body).toMatchObject({ state: 'draining', drain: { startedAt: drained.body.drain.startedAt, deadlineMs: 600_000 } });
+    expect((await stack.api('GET', `/api/v1/balancers/${balancerId}/members/${memberIds['rb-b']}`)).body).toMatchObject({ state: 'draining', drain: { startedAt: drained.body.drain?.startedAt, deadlineMs: 600_000 } });
 
     await agentAtRevision(stack.agentAdminUrl, last + 1);
     const served = (await (await fetch(`${stack.agentAdminUrl}/config`)).json()) as { hash: string };

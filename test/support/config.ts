@@ -1,23 +1,22 @@
-import type { Stack } from './stack';
+import type { CreateMemberBody, LbMethod } from '@switchboard/api-client';
+import { resource, type Stack } from './stack';
 
 /** Creates balancer `name` with one member per backend URL and a prefix route `/<name>`; returns ids. */
 export async function createBalancer(
   stack: Stack,
   name: string,
-  members: { url: string; name: string; weight?: number; state?: string }[],
-  lbMethod: 'byrequests' | 'bybusyness' = 'bybusyness',
+  members: (CreateMemberBody & { name: string })[],
+  lbMethod: LbMethod = 'bybusyness',
 ): Promise<{ balancerId: string; memberIds: Record<string, string>; revision: number }> {
-  const balancer = await stack.api<{ id: string }>('POST', '/api/v1/balancers', { name, lbMethod });
-  if (balancer.status !== 201) throw new Error(`create balancer: ${balancer.status} ${JSON.stringify(balancer.body)}`);
+  const { client } = stack;
+  const { body: balancer } = await resource('create balancer', client.POST('/api/v1/balancers', { body: { name, lbMethod } }));
   const memberIds: Record<string, string> = {};
   for (const member of members) {
-    const res = await stack.api<{ id: string }>('POST', `/api/v1/balancers/${balancer.body.id}/members`, member);
-    if (res.status !== 201) throw new Error(`create member: ${res.status} ${JSON.stringify(res.body)}`);
-    memberIds[member.name] = res.body.id;
+    const { body } = await resource('create member', client.POST('/api/v1/balancers/{balancerId}/members', { params: { path: { balancerId: balancer.id } }, body: member }));
+    memberIds[member.name] = body.id;
   }
-  const route = await stack.api('POST', '/api/v1/routes', { balancerId: balancer.body.id, match: { type: 'prefix', path: `/${name}` } });
-  if (route.status !== 201) throw new Error(`create route: ${route.status} ${JSON.stringify(route.body)}`);
-  return { balancerId: balancer.body.id, memberIds, revision: Number(route.headers.get('switchboard-revision')) };
+  const route = await resource('create route', client.POST('/api/v1/routes', { body: { balancerId: balancer.id, match: { type: 'prefix', path: `/${name}` } } }));
+  return { balancerId: balancer.id, memberIds, revision: Number(route.response.headers.get('switchboard-revision')) };
 }
 
 /** Resolves when the agent's admin /config serves `revision` or later; returns the time it took (ms). */

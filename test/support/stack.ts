@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
+import { createApiClient, type ApiClient, type ConfigChange } from '@switchboard/api-client';
 import { Agent as Dispatcher } from 'undici';
 import { createTestDatabase, type TestDatabase } from './database';
 import { startNode, type Proc } from './processes';
@@ -47,6 +48,9 @@ export interface Stack {
   agentAdminUrl: string;
   dashboardUrl: string;
   agents: AgentHandle[];
+  /** The typed client of the API (libs/api-client) with the admin token: for every well-formed call. */
+  client: ApiClient;
+  /** A raw call with the admin token: for requests the typed client cannot make (malformed bodies, YAML, odd headers). */
   api<T = any>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiAnswer<T>>;
   /** Stops the control plane (SIGTERM). */
   stopControlPlane(): Promise<void>;
@@ -61,6 +65,16 @@ export interface Stack {
   /** Stops agent `index` and starts it again with the same name and cache; updates agentUrl for agent 0. */
   restartAgent(index?: number): Promise<AgentHandle>;
   stop(): Promise<void>;
+}
+
+/**
+ * The resource a typed client call answered (never a dry run's ConfigChange) with its response;
+ * throws naming `what`, the status and the problem when the call did not succeed.
+ */
+export async function resource<T>(what: string, pending: Promise<{ data?: T | ConfigChange; error?: unknown; response: Response }>): Promise<{ body: T; response: Response }> {
+  const { data, error, response } = await pending;
+  if (!response.ok) throw new Error(`${what}: ${response.status} ${JSON.stringify(error)}`);
+  return { body: data as T, response };
 }
 
 /** A free TCP port on 127.0.0.1, for processes that must keep their port across restarts. */
@@ -123,7 +137,8 @@ export async function startStack(
     return { status: res.status, body: parsed as T, headers: res.headers };
   };
 
-  const agentToken = (await api<{ token: string }>('POST', '/api/v1/agent-tokens', { name: 'test-agents' })).body.token;
+  const client = createApiClient(apiUrl, { token: adminToken, fetch: (request) => fetch(request, dispatcher ? ({ dispatcher } as RequestInit) : undefined) });
+  const agentToken = (await resource('create agent token', client.POST('/api/v1/agent-tokens', { body: { name: 'test-agents' } }))).body.token;
   const agentSpecs: { name: string; cacheDir: string }[] = [];
   const launchAgent = async (spec: { name: string; cacheDir: string }): Promise<AgentHandle> => {
     const { proc, ready } = await startNode(spec.name, [AGENT], {
@@ -149,6 +164,7 @@ export async function startStack(
     agentAdminUrl: '',
     dashboardUrl: '',
     agents: [],
+    client,
     api,
     stopControlPlane: async () => {
       await controlPlane?.stop();

@@ -70,3 +70,6 @@ export type MemberState = Schemas['MemberState'];
 export type LbMethod = Schemas['LbMethod'];
 export type Health = Schemas['Health'];
 export type HealthCheck = Schemas['HealthCheck'];
+export type PassiveHealth = Schemas['PassiveHealth'];
+export type UpstreamTls = Schemas['UpstreamTls'];
+export type Rebalance = Schemas['Rebalance'];

@@ -1,9 +1,9 @@
 'use client';
 
 import { useEffect, useState } from 'react';
-import { ApiError, api } from '@/lib/api';
+import { ApiError, answer, client } from '@/lib/api';
 import { formatAgo } from '@/lib/format';
-import type { Agent } from '@/lib/types';
+import type { Agent } from '@switchboard/api-client';
 
 const POLL_MS = 5000;
 
@@ -17,7 +17,7 @@ export function AgentsPanel() {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const poll = async () => {
       try {
-        const res = await api<Agent[]>('GET', '/agents', undefined, { signal: ac.signal });
+        const res = await answer(client.GET('/api/v1/agents', { signal: ac.signal }));
         setAgents(res.body);
         setError(null);
       } catch (err) {

@@ -1,4 +1,4 @@
-import type { AuditEvent } from '@switchboard/protocol';
+import type { AuditEvent } from '@switchboard/api-client';
 import Link from 'next/link';
 import { revisionHref, snapshotText } from '@/lib/audit';
 import { formatClock } from '@/lib/format';

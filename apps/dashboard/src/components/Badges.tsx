@@ -1,4 +1,4 @@
-import type { Health, MemberState } from '@/lib/types';
+import type { Health, MemberState } from '@switchboard/api-client';
 import type { StreamStatus } from '@/lib/stats-stream';
 
 export function StateBadge({ state }: { state: MemberState }) {

@@ -1,20 +1,21 @@
 'use client';
 
+import type { Balancer } from '@switchboard/api-client';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import type { Written } from '@/hooks/useConfigWrite';
 import { usePermissions } from '@/hooks/usePermissions';
-import type { ApiBalancer } from '@/lib/balancer-form';
+import { answer, client, writeParams } from '@/lib/api';
 import { BalancerForm } from './BalancerForm';
 import { BalancerSettings } from './BalancerSettings';
 import type { ChangeNoteData } from './BalancerView';
 import { ConfirmWrite } from './ConfirmWrite';
 
 interface Props {
-  balancer: ApiBalancer;
+  balancer: Balancer;
   /** Members of the balancer, for the delete confirmation (null while loading). */
   memberCount: number | null;
-  onSaved: (balancer: ApiBalancer) => void;
+  onSaved: (balancer: Balancer) => void;
   onNote: (note: ChangeNoteData) => void;
 }
 
@@ -27,7 +28,7 @@ export function BalancerAdmin({ balancer, memberCount, onSaved, onNote }: Props)
   const router = useRouter();
   const [panel, setPanel] = useState<'edit' | 'delete' | null>(null);
 
-  function saved({ result, revision }: Written<ApiBalancer>) {
+  function saved({ result, revision }: Written<Balancer>) {
     setPanel(null);
     onSaved(result);
     onNote({ summary: 'Settings saved', subject: result.name, revision });
@@ -47,7 +48,7 @@ export function BalancerAdmin({ balancer, memberCount, onSaved, onNote }: Props)
       )}
       {panel === 'delete' && (
         <ConfirmWrite
-          request={{ method: 'DELETE', path: `/balancers/${encodeURIComponent(balancer.id)}` }}
+          request={(mode) => answer(client.DELETE('/api/v1/balancers/{id}', { params: { path: { id: balancer.id }, ...writeParams(mode) } }))}
           confirmLabel="Delete balancer"
           testId="delete-balancer"
           onDone={() => router.push('/')}

@@ -1,8 +1,10 @@
 'use client';
 
+import type { Balancer } from '@switchboard/api-client';
 import { useMemo, useState } from 'react';
 import { useConfigWrite, type WriteRequest, type Written } from '@/hooks/useConfigWrite';
-import { BALANCER_FIELDS, BALANCER_SECTIONS, balancerBody, balancerFieldShown, balancerValues, newBalancerValues, type ApiBalancer, type BalancerField } from '@/lib/balancer-form';
+import { answer, client, formBody, writeParams } from '@/lib/api';
+import { BALANCER_FIELDS, BALANCER_SECTIONS, balancerBody, balancerFieldShown, balancerValues, newBalancerValues, type BalancerField } from '@/lib/balancer-form';
 import type { FormValue } from '@/lib/field-spec';
 import { errorsByField } from '@/lib/form';
 import { SpecField } from './SpecField';
@@ -10,8 +12,8 @@ import { WriteControls } from './WriteControls';
 
 interface Props {
   /** The balancer to edit; null to create one. */
-  balancer: ApiBalancer | null;
-  onSaved: (written: Written<ApiBalancer>) => void;
+  balancer: Balancer | null;
+  onSaved: (written: Written<Balancer>) => void;
   onCancel: () => void;
 }
 
@@ -23,14 +25,15 @@ interface Props {
 export function BalancerForm({ balancer, onSaved, onCancel }: Props) {
   const initial = useMemo(() => (balancer ? balancerValues(balancer) : newBalancerValues()), [balancer]);
   const [values, setValues] = useState(initial);
-  const write = useConfigWrite<ApiBalancer>();
+  const write = useConfigWrite<Balancer>();
   const shown = BALANCER_FIELDS.map((f) => f.path).filter((path) => balancerFieldShown(path, values));
   const errors = errorsByField(write.failure?.problem ?? null, shown);
 
-  const request = ((): WriteRequest | null => {
-    if (!balancer) return { method: 'POST', path: '/balancers', body: balancerBody(values) };
+  const request = ((): WriteRequest<Balancer> | null => {
+    if (!balancer) return (mode) => answer(client.POST('/api/v1/balancers', { params: writeParams(mode), body: formBody(balancerBody(values)) }));
     const body = balancerBody(values, initial);
-    return Object.keys(body).length === 0 ? null : { method: 'PATCH', path: `/balancers/${encodeURIComponent(balancer.id)}`, body };
+    if (Object.keys(body).length === 0) return null;
+    return (mode) => answer(client.PATCH('/api/v1/balancers/{id}', { params: { path: { id: balancer.id }, ...writeParams(mode) }, body: formBody(body) }));
   })();
 
   function set(path: BalancerField, value: FormValue) {

@@ -1,5 +1,5 @@
 import Link from 'next/link';
-import type { Balancer } from '@/lib/types';
+import type { Balancer } from '@switchboard/api-client';
 
 export interface BalancerSummary {
   balancer: Balancer;

@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import { formatMs } from '@/lib/format';
 import { healthCheckText, passiveHealthText, tlsText } from '@/lib/settings';
-import type { Balancer } from '@/lib/types';
+import type { Balancer } from '@switchboard/api-client';
 
 /** The balancer's settings at a glance: lbmethod, health checks, upstream TLS (loud when verification is off), timeouts. */
 export function BalancerSettings({ balancer }: { balancer: Balancer }) {

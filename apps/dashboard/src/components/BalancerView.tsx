@@ -3,10 +3,9 @@
 import Link from 'next/link';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { usePermissions } from '@/hooks/usePermissions';
-import { ApiError, api } from '@/lib/api';
-import type { ApiBalancer } from '@/lib/balancer-form';
+import { ApiError, answer, client } from '@/lib/api';
 import { applyMemberChange, awaitsDrainedAt, buildRows, hasUnknownMembers } from '@/lib/rows';
-import type { Member } from '@/lib/types';
+import type { Balancer, Member } from '@switchboard/api-client';
 import { useStatsFeed } from '@/hooks/useStatsFeed';
 import { BalancerAdmin } from './BalancerAdmin';
 import { LiveIndicator } from './Badges';
@@ -26,32 +25,31 @@ const RELOAD_THROTTLE_MS = 5000;
 const DRAIN_POLL_MS = 3000;
 
 export function BalancerView({ balancerId }: { balancerId: string }) {
-  const [balancer, setBalancer] = useState<ApiBalancer | null>(null);
+  const [balancer, setBalancer] = useState<Balancer | null>(null);
   const [members, setMembers] = useState<Member[] | null>(null);
   const [error, setError] = useState<{ status: number; message: string } | null>(null);
   const [note, setNote] = useState<ChangeNoteData | null>(null);
   const can = usePermissions();
   const { stats, status } = useStatsFeed();
   const lastLoad = useRef(0);
-  const base = `/balancers/${encodeURIComponent(balancerId)}`;
 
   const loadMembers = useCallback(
     async (signal?: AbortSignal) => {
       lastLoad.current = Date.now();
-      const res = await api<Member[]>('GET', `${base}/members`, undefined, { signal });
+      const res = await answer(client.GET('/api/v1/balancers/{balancerId}/members', { params: { path: { balancerId } }, signal }));
       setMembers(res.body);
     },
-    [base],
+    [balancerId],
   );
 
   useEffect(() => {
     const ac = new AbortController();
-    Promise.all([api<ApiBalancer>('GET', base, undefined, { signal: ac.signal }).then((r) => setBalancer(r.body)), loadMembers(ac.signal)]).catch((err: unknown) => {
+    Promise.all([answer(client.GET('/api/v1/balancers/{id}', { params: { path: { id: balancerId } }, signal: ac.signal })).then((r) => setBalancer(r.body)), loadMembers(ac.signal)]).catch((err: unknown) => {
       if (ac.signal.aborted) return;
       setError(err instanceof ApiError ? { status: err.status, message: err.message } : { status: 0, message: 'Could not load the balancer.' });
     });
     return () => ac.abort();
-  }, [base, loadMembers]);
+  }, [balancerId, loadMembers]);
 
   // Members added elsewhere show up in the feed first: fetch the list again (not too often).
   useEffect(() => {

@@ -1,4 +1,4 @@
-import type { ConfigChange } from '@switchboard/protocol';
+import type { ConfigChange } from '@switchboard/api-client';
 import { changeSummary, describeChange, diffLines } from '@/lib/change';
 
 /**

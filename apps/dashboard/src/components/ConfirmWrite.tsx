@@ -6,7 +6,7 @@ import { fieldErrors } from '@/lib/api';
 import { WriteControls } from './WriteControls';
 
 interface Props<T> {
-  request: WriteRequest;
+  request: WriteRequest<T>;
   /** What will happen, naming what is removed. */
   children: ReactNode;
   confirmLabel: string;

@@ -3,9 +3,9 @@
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
-import { api } from '@/lib/api';
+import { answer, client } from '@/lib/api';
 import { signOut } from '@/lib/session';
-import type { Me } from '@/lib/types';
+import type { Me } from '@switchboard/api-client';
 
 const SessionContext = createContext<Me | null>(null);
 
@@ -26,7 +26,7 @@ export function ConsoleShell({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     const ac = new AbortController();
-    api<Me>('GET', '/me', undefined, { signal: ac.signal })
+    answer(client.GET('/api/v1/me', { signal: ac.signal }))
       .then((res) => setMe(res.body))
       .catch(() => undefined); // a 401 has already redirected; other failures leave the name blank
     return () => ac.abort();

@@ -1,5 +1,6 @@
 'use client';
 
+import { createApiClient } from '@switchboard/api-client';
 import { useRouter } from 'next/navigation';
 import { useEffect, useState, type FormEvent } from 'react';
 import { ApiError, parseProblem } from '@/lib/api';
@@ -9,6 +10,9 @@ import { safeNextPath } from '@/lib/next-path';
 function nextPath(): string {
   return safeNextPath(new URLSearchParams(window.location.search).get('next'));
 }
+
+/** Asks whether a session is live; unlike `client` of lib/api, a 401 here is an answer, not a reason to leave for the login page. */
+const sessionProbe = createApiClient('');
 
 export function LoginForm() {
   const router = useRouter();
@@ -22,9 +26,10 @@ export function LoginForm() {
   // request does carry the cookie, and a live session goes straight on.
   useEffect(() => {
     const ac = new AbortController();
-    fetch('/api/v1/me', { cache: 'no-store', signal: ac.signal })
-      .then((res) => {
-        if (res.ok) router.replace(nextPath());
+    sessionProbe
+      .GET('/api/v1/me', { cache: 'no-store', signal: ac.signal })
+      .then(({ response }) => {
+        if (response.ok) router.replace(nextPath());
         else setBusy(false);
       })
       .catch(() => {

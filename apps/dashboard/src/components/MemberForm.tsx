@@ -2,11 +2,12 @@
 
 import { useMemo, useState } from 'react';
 import { useConfigWrite, type WriteRequest, type Written } from '@/hooks/useConfigWrite';
+import { answer, client, formBody, writeParams } from '@/lib/api';
 import type { FormValue } from '@/lib/field-spec';
 import { errorsByField } from '@/lib/form';
 import { MEMBER_SPECS, memberBody, memberValues } from '@/lib/member-form';
 import type { MemberField } from '@/lib/roles';
-import type { Member } from '@/lib/types';
+import type { Member } from '@switchboard/api-client';
 import { SpecField } from './SpecField';
 import { WriteControls } from './WriteControls';
 
@@ -27,12 +28,12 @@ export function MemberForm({ balancerId, member, allowed, onSaved, onCancel }: P
   const write = useConfigWrite<Member>();
   const specs = MEMBER_SPECS.filter((spec) => allowed.includes(spec.path));
   const errors = errorsByField(write.failure?.problem ?? null, allowed);
-  const base = `/balancers/${encodeURIComponent(balancerId)}/members`;
 
-  const request = ((): WriteRequest | null => {
-    if (!member) return { method: 'POST', path: base, body: memberBody(values, allowed) };
+  const request = ((): WriteRequest<Member> | null => {
+    if (!member) return (mode) => answer(client.POST('/api/v1/balancers/{balancerId}/members', { params: { path: { balancerId }, ...writeParams(mode) }, body: formBody(memberBody(values, allowed)) }));
     const body = memberBody(values, allowed, initial);
-    return Object.keys(body).length === 0 ? null : { method: 'PATCH', path: `${base}/${encodeURIComponent(member.id)}`, body };
+    if (Object.keys(body).length === 0) return null;
+    return (mode) => answer(client.PATCH('/api/v1/balancers/{balancerId}/members/{id}', { params: { path: { balancerId, id: member.id }, ...writeParams(mode) }, body: formBody(body) }));
   })();
 
   function set(path: MemberField, value: FormValue) {

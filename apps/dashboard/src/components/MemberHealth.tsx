@@ -1,4 +1,4 @@
-import type { AgentFigures, MemberStats } from '@/lib/types';
+import type { AgentFigures, MemberFigures } from '@switchboard/api-client';
 import { HealthBadge } from './Badges';
 
 /**
@@ -6,7 +6,7 @@ import { HealthBadge } from './Badges';
  * each agent's own view, with the reason when that agent sees it down, since agents check
  * members independently (as each HAProxy process keeps its own check state).
  */
-export function MemberHealth({ figures }: { figures: MemberStats | null }) {
+export function MemberHealth({ figures }: { figures: MemberFigures | null }) {
   return (
     <>
       <HealthBadge health={figures?.health} />

@@ -3,11 +3,11 @@
 import { useState } from 'react';
 import type { Written } from '@/hooks/useConfigWrite';
 import { usePermissions } from '@/hooks/usePermissions';
-import { fieldErrors, type Failure } from '@/lib/api';
+import { answer, client, fieldErrors, writeParams, type Failure } from '@/lib/api';
 import { drainClosesFrom, drainProgressText } from '@/lib/drain';
 import { formatBytes, formatClock, formatCount } from '@/lib/format';
 import type { MemberRowData } from '@/lib/rows';
-import type { Member, MemberState } from '@/lib/types';
+import type { Member, MemberState } from '@switchboard/api-client';
 import { useMemberWrite, type MemberAction } from '@/hooks/useMemberWrite';
 import { StateBadge } from './Badges';
 import { ConfirmWrite } from './ConfirmWrite';
@@ -38,17 +38,16 @@ export function MemberRow({ row, balancerId, onChanged }: { row: MemberRowData; 
   const [panel, setPanel] = useState<'edit' | 'remove' | null>(null);
   const can = usePermissions();
   const readOnly = !can.operate;
-  const path = `/balancers/${encodeURIComponent(balancerId)}/members/${encodeURIComponent(member.id)}`;
 
   async function run(action: MemberAction, body: Record<string, unknown>, summary: string): Promise<boolean> {
     setError(null);
-    const failure = await send(action, 'PATCH', path, body, summary);
+    const failure = await send(action, body, summary);
     if (failure) setError({ message: failure.message, fields: fieldErrors(failure.problem) });
     return failure === null;
   }
 
   async function drain(body: Record<string, unknown>): Promise<Failure | null> {
-    const failure = await send('drain', 'POST', `${path}/drain`, body, body.deadlineMs === undefined ? 'Drain started' : 'Drain with deadline started');
+    const failure = await send('drain', body, body.deadlineMs === undefined ? 'Drain started' : 'Drain with deadline started');
     if (!failure) setDrainOpen(false);
     return failure;
   }
@@ -156,7 +155,7 @@ export function MemberRow({ row, balancerId, onChanged }: { row: MemberRowData; 
           {panel === 'edit' ? (
             <MemberForm balancerId={balancerId} member={member} allowed={can.memberFields} onSaved={edited} onCancel={() => setPanel(null)} />
           ) : (
-            <ConfirmWrite request={{ method: 'DELETE', path }} confirmLabel="Remove member" testId="remove-member" onDone={removed} onCancel={() => setPanel(null)}>
+            <ConfirmWrite request={(mode) => answer(client.DELETE('/api/v1/balancers/{balancerId}/members/{id}', { params: { path: { balancerId, id: member.id }, ...writeParams(mode) } }))} confirmLabel="Remove member" testId="remove-member" onDone={removed} onCancel={() => setPanel(null)}>
               <RemoveWarning member={member} open={f?.openTunnels} />
             </ConfirmWrite>
           )}

@@ -2,7 +2,7 @@
 
 import { usePermissions } from '@/hooks/usePermissions';
 import type { MemberRowData } from '@/lib/rows';
-import type { Member } from '@/lib/types';
+import type { Member } from '@switchboard/api-client';
 import { MemberRow } from './MemberRow';
 
 /** A write to a member, as the page's note shows it; `removed` when the member is gone. */

@@ -3,8 +3,7 @@
 import { useRouter } from 'next/navigation';
 import { useEffect, useState } from 'react';
 import { usePermissions } from '@/hooks/usePermissions';
-import { ApiError, api } from '@/lib/api';
-import type { Balancer, Member } from '@/lib/types';
+import { ApiError, answer, client } from '@/lib/api';
 import { useStatsFeed } from '@/hooks/useStatsFeed';
 import { tunnelsByBalancer } from '@/lib/rows';
 import { AgentsPanel } from './AgentsPanel';
@@ -53,11 +52,11 @@ export function Overview() {
 }
 
 async function loadSummaries(signal: AbortSignal): Promise<BalancerSummary[]> {
-  const { body: balancers } = await api<Balancer[]>('GET', '/balancers', undefined, { signal });
+  const { body: balancers } = await answer(client.GET('/api/v1/balancers', { signal }));
   return Promise.all(
     balancers.map(async (balancer) => {
       try {
-        const { body: members } = await api<Member[]>('GET', `/balancers/${encodeURIComponent(balancer.id)}/members`, undefined, { signal });
+        const { body: members } = await answer(client.GET('/api/v1/balancers/{balancerId}/members', { params: { path: { balancerId: balancer.id } }, signal }));
         return { balancer, memberCount: members.length };
       } catch {
         return { balancer, memberCount: null };

@@ -1,11 +1,11 @@
 'use client';
 
+import type { Balancer } from '@switchboard/api-client';
 import { useState, type FormEvent } from 'react';
 import { usePermissions } from '@/hooks/usePermissions';
-import { api, failureOf, revisionOf } from '@/lib/api';
+import { answer, client, failureOf, formBody, resourceOf, revisionOf } from '@/lib/api';
 import { errorsByField, type FormErrors } from '@/lib/form';
 import { REBALANCE_FIELDS, rebalanceBody, rebalanceText, type RebalanceField } from '@/lib/settings';
-import type { ApiBalancer } from '@/lib/balancer-form';
 import { NumberField } from './NumberField';
 
 /**
@@ -13,7 +13,7 @@ import { NumberField } from './NumberField';
  * above their fair share by more than the tolerance (close 1012), at most `closes/s` per agent.
  * Operators and admins only (others see when the last rebalance was asked for, and nothing to press).
  */
-export function RebalancePanel({ balancer, onRebalanced }: { balancer: ApiBalancer; onRebalanced: (balancer: ApiBalancer) => void }) {
+export function RebalancePanel({ balancer, onRebalanced }: { balancer: Balancer; onRebalanced: (balancer: Balancer) => void }) {
   if (!usePermissions().operate) {
     return (
       <p className="muted">
@@ -24,7 +24,7 @@ export function RebalancePanel({ balancer, onRebalanced }: { balancer: ApiBalanc
   return <RebalanceForm balancer={balancer} onRebalanced={onRebalanced} />;
 }
 
-function RebalanceForm({ balancer, onRebalanced }: { balancer: ApiBalancer; onRebalanced: (balancer: ApiBalancer) => void }) {
+function RebalanceForm({ balancer, onRebalanced }: { balancer: Balancer; onRebalanced: (balancer: Balancer) => void }) {
   const [tolerance, setTolerance] = useState('10');
   const [closes, setCloses] = useState('10');
   const [busy, setBusy] = useState(false);
@@ -36,9 +36,9 @@ function RebalanceForm({ balancer, onRebalanced }: { balancer: ApiBalancer; onRe
     setBusy(true);
     setFailure(null);
     try {
-      const res = await api<ApiBalancer>('POST', `/balancers/${encodeURIComponent(balancer.id)}/rebalance`, rebalanceBody(tolerance, closes));
+      const res = await answer(client.POST('/api/v1/balancers/{id}/rebalance', { params: { path: { id: balancer.id } }, body: formBody(rebalanceBody(tolerance, closes)) }));
       setRevision(revisionOf(res.headers));
-      onRebalanced(res.body);
+      onRebalanced(resourceOf(res));
     } catch (err) {
       const f = failureOf(err);
       setFailure({ message: f.message, errors: errorsByField(f.problem, REBALANCE_FIELDS) });

@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import { OP_MARKER, changeSubject, fieldText } from '@/lib/config-changes';
-import type { ConfigDiff } from '@switchboard/protocol';
+import type { ConfigDiff } from '@switchboard/api-client';
 import { sideBySide, type DiffCell, type DiffRow } from '@/lib/side-by-side';
 
 interface Props {

@@ -1,6 +1,7 @@
 import Link from 'next/link';
 import { formatClock } from '@/lib/format';
-import { revisionsHref, shortHash, type RevisionSummary } from '@/lib/revisions';
+import type { RevisionSummary } from '@switchboard/api-client';
+import { revisionsHref, shortHash } from '@/lib/revisions';
 
 interface Props {
   revisions: RevisionSummary[];

@@ -2,7 +2,7 @@
 
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
-import type { ConfigChange } from '@switchboard/protocol';
+import type { ConfigChange } from '@switchboard/api-client';
 import { comparedPair, revisionsHref, type ComparedPair } from '@/lib/revisions';
 import { useRevisionDiff } from '@/hooks/useRevisionDiff';
 import { useRevisionList } from '@/hooks/useRevisionList';

@@ -1,8 +1,8 @@
 'use client';
 
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { ApiError, api } from '@/lib/api';
-import type { ConfigChange } from '@switchboard/protocol';
+import type { ConfigChange } from '@switchboard/api-client';
+import { ApiError, answer, client, writeParams } from '@/lib/api';
 import { rollbackFailureText } from '@/lib/revisions';
 import { RevisionDiff } from './RevisionDiff';
 
@@ -30,19 +30,18 @@ type Phase =
 export function RollbackDialog({ target, onRolledBack, onClose }: Props) {
   const ref = useRef<HTMLDialogElement>(null);
   const [phase, setPhase] = useState<Phase>({ kind: 'previewing' });
-  const path = `/revisions/${target}/rollback`;
 
   const preview = useCallback(
     async (signal?: AbortSignal) => {
       setPhase({ kind: 'previewing' });
       try {
-        const res = await api<ConfigChange>('POST', `${path}?dryRun=true`, undefined, { signal });
+        const res = await answer(client.POST('/api/v1/revisions/{number}/rollback', { params: { path: { number: target }, ...writeParams({ dryRun: true }) }, signal }));
         setPhase({ kind: 'preview', preview: res.body });
       } catch (err) {
         if (!signal?.aborted) setPhase(failed(err, target));
       }
     },
-    [path, target],
+    [target],
   );
 
   useEffect(() => {
@@ -58,7 +57,7 @@ export function RollbackDialog({ target, onRolledBack, onClose }: Props) {
   async function apply(previewed: ConfigChange) {
     setPhase({ kind: 'applying', preview: previewed });
     try {
-      const res = await api<ConfigChange>('POST', path, undefined, { headers: { 'If-Match': String(previewed.revision) } });
+      const res = await answer(client.POST('/api/v1/revisions/{number}/rollback', { params: { path: { number: target }, ...writeParams({ ifMatch: previewed.revision }) } }));
       onRolledBack(res.body);
     } catch (err) {
       setPhase(failed(err, target));

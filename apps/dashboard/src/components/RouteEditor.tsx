@@ -2,9 +2,9 @@
 
 import { useState, type FormEvent } from 'react';
 import type { NamedBalancer } from '@switchboard/protocol';
-import { api, failureOf, revisionOf } from '@/lib/api';
+import { answer, client, failureOf, formBody, resourceOf, revisionOf } from '@/lib/api';
 import { errorsByField, type FormErrors } from '@/lib/form';
-import { ROUTE_FIELDS, routeBody, type RouteDraft, type RouteField, type RouteResource } from '@/lib/route-form';
+import { ROUTE_FIELDS, routeBody, type RouteDraft, type RouteField } from '@/lib/route-form';
 import { matchText } from '@/lib/route-tester';
 import { NumberField } from './NumberField';
 import { CheckField, SelectField, TextField } from './FormFields';
@@ -46,8 +46,9 @@ export function RouteEditor({ routeId, draft, onDraft, balancers, onSaved, onCan
     setBusy(true);
     setFailure(null);
     try {
-      const res = routeId === null ? await api<RouteResource>('POST', '/routes', routeBody(draft)) : await api<RouteResource>('PATCH', `/routes/${encodeURIComponent(routeId)}`, routeBody(draft));
-      onSaved(`Route ${matchText(res.body)} ${routeId === null ? 'created' : 'saved'}`, revisionOf(res.headers));
+      const body = routeBody(draft);
+      const res = await answer(routeId === null ? client.POST('/api/v1/routes', { body: formBody(body) }) : client.PATCH('/api/v1/routes/{id}', { params: { path: { id: routeId } }, body: formBody(body) }));
+      onSaved(`Route ${matchText(resourceOf(res))} ${routeId === null ? 'created' : 'saved'}`, revisionOf(res.headers));
     } catch (err) {
       const f = failureOf(err);
       setFailure({ message: f.message, errors: errorsByField(f.problem, ROUTE_FIELDS) });

@@ -1,22 +1,22 @@
 'use client';
 
+import type { Route } from '@switchboard/api-client';
 import Link from 'next/link';
 import { useState } from 'react';
 import type { RouteVerdict } from '@switchboard/protocol';
-import { api, failureOf, revisionOf } from '@/lib/api';
-import type { RouteResource } from '@/lib/route-form';
+import { answer, client, failureOf, revisionOf } from '@/lib/api';
 import { matchText, verdictText } from '@/lib/route-tester';
 
 interface Props {
   /** In the order agents try them. */
-  routes: readonly RouteResource[];
+  routes: readonly Route[];
   balancerName: (id: string) => string;
   /** The tester's verdict per route id (empty while nothing is tested). */
   verdicts: ReadonlyMap<string, RouteVerdict>;
   /** Admins: Edit and Delete are offered (and disabled while `busy`, e.g. an editor is open). */
   canEdit: boolean;
   busy: boolean;
-  onEdit: (route: RouteResource) => void;
+  onEdit: (route: Route) => void;
   onDeleted: (summary: string, revision: number | null) => void;
 }
 
@@ -50,7 +50,7 @@ export function RouteTable({ routes, balancerName, verdicts, canEdit, busy, onEd
   );
 }
 
-type RowProps = Omit<Props, 'routes' | 'verdicts' | 'balancerName'> & { route: RouteResource; balancerName: string; verdict: RouteVerdict | undefined; testing: boolean };
+type RowProps = Omit<Props, 'routes' | 'verdicts' | 'balancerName'> & { route: Route; balancerName: string; verdict: RouteVerdict | undefined; testing: boolean };
 
 function RouteRow({ route, balancerName, verdict, testing, canEdit, busy, onEdit, onDeleted }: RowProps) {
   const [confirming, setConfirming] = useState(false);
@@ -61,7 +61,7 @@ function RouteRow({ route, balancerName, verdict, testing, canEdit, busy, onEdit
     setDeleting(true);
     setError(null);
     try {
-      const res = await api<RouteResource>('DELETE', `/routes/${encodeURIComponent(route.id)}`);
+      const res = await answer(client.DELETE('/api/v1/routes/{id}', { params: { path: { id: route.id } } }));
       onDeleted(`Route ${matchText(route)} deleted`, revisionOf(res.headers));
     } catch (err) {
       setError(failureOf(err).message);

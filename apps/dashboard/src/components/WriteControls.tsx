@@ -6,7 +6,7 @@ import { ChangePreview } from './ChangePreview';
 interface Props<T> {
   write: ConfigWrite<T>;
   /** The write as the form stands now; null while there is nothing to send (an edit with no change). */
-  request: WriteRequest | null;
+  request: WriteRequest<T> | null;
   onSaved: (written: Written<T>) => void;
   onCancel: () => void;
   /** Label of the button that applies the write: "Save", "Create", "Remove member". */

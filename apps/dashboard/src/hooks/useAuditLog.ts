@@ -1,9 +1,9 @@
 'use client';
 
-import type { AuditEvent, AuditPage } from '@switchboard/protocol';
+import type { AuditEvent, AuditPage } from '@switchboard/api-client';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { api, failureOf, type Failure } from '@/lib/api';
-import { auditApiPath, filtersFromSearch, searchFromFilters, type AuditFilters } from '@/lib/audit';
+import { answer, client, failureOf, type Failure } from '@/lib/api';
+import { auditQuery, filtersFromSearch, searchFromFilters, type AuditFilters } from '@/lib/audit';
 
 export interface AuditLog {
   /** Events loaded so far, newest first; null until the first page arrives. */
@@ -32,7 +32,7 @@ export function useAuditLog(filters: AuditFilters): AuditLog {
       setLoading(true);
       setFailure(null);
       try {
-        const res = await api<AuditPage>('GET', auditApiPath(filtersFromSearch(new URLSearchParams(key)), cursor), undefined, { signal: ac.signal });
+        const res = await answer(client.GET('/api/v1/audit', { params: { query: auditQuery(filtersFromSearch(new URLSearchParams(key)), cursor) }, signal: ac.signal }));
         if (!ac.signal.aborted) merge(res.body);
       } catch (err) {
         if (!ac.signal.aborted) setFailure(failureOf(err));

@@ -1,17 +1,15 @@
 'use client';
 
 import { useCallback, useState } from 'react';
-import { ApiError, api, failureOf, revisionOf, type Failure } from '@/lib/api';
-import type { ConfigChange } from '@switchboard/protocol';
-import { dryRunPath, isDryRunChange } from '@/lib/change';
+import type { ConfigChange } from '@switchboard/api-client';
+import { ApiError, failureOf, resourceOf, revisionOf, type Failure, type WriteAnswer, type WriteMode } from '@/lib/api';
+import { isDryRunChange } from '@/lib/change';
 
-/** A configuration write as the forms send it; the same request is previewed (`?dryRun=true`) and saved. */
-export interface WriteRequest {
-  method: 'POST' | 'PATCH' | 'DELETE';
-  /** After /api/v1, e.g. `/balancers/b1/members`. */
-  path: string;
-  body?: Record<string, unknown>;
-}
+/**
+ * A configuration write as a form builds it: one typed client call, sent in `mode` — the same
+ * write is previewed (`dryRun`, answering a ConfigChange) and saved (answering the resource T).
+ */
+export type WriteRequest<T> = (mode: WriteMode) => Promise<WriteAnswer<T>>;
 
 /** A saved write: the resource the control plane answered and the revision it made. */
 export interface Written<T> {
@@ -34,12 +32,12 @@ export function useConfigWrite<T>() {
   const [change, setChange] = useState<ConfigChange | null>(null);
   const [failure, setFailure] = useState<Failure | null>(null);
 
-  async function preview(req: WriteRequest): Promise<void> {
+  async function preview(req: WriteRequest<T>): Promise<void> {
     setBusy('preview');
     setFailure(null);
     setChange(null);
     try {
-      const res = await api<unknown>(req.method, dryRunPath(req.path), req.body);
+      const res = await req({ dryRun: true });
       if (isDryRunChange(res.body)) setChange(res.body);
       else setFailure({ message: NOT_A_DRY_RUN, problem: null });
     } catch (err) {
@@ -49,14 +47,13 @@ export function useConfigWrite<T>() {
     }
   }
 
-  async function save(req: WriteRequest): Promise<Written<T> | null> {
+  async function save(req: WriteRequest<T>): Promise<Written<T> | null> {
     setBusy('save');
     setFailure(null);
     try {
-      const headers = change ? { 'If-Match': String(change.revision) } : undefined;
-      const res = await api<T>(req.method, req.path, req.body, { headers });
+      const res = await req(change ? { ifMatch: change.revision } : {});
       setChange(null);
-      return { result: res.body, revision: revisionOf(res.headers) };
+      return { result: resourceOf(res), revision: revisionOf(res.headers) };
     } catch (err) {
       const stale = change !== null && err instanceof ApiError && err.status === 412;
       setFailure(stale ? { message: STALE, problem: null } : failureOf(err));

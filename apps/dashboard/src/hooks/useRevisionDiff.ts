@@ -1,8 +1,8 @@
 'use client';
 
 import { useEffect, useState } from 'react';
-import { ApiError, api } from '@/lib/api';
-import type { ConfigDiff } from '@switchboard/protocol';
+import type { ConfigDiff } from '@switchboard/api-client';
+import { ApiError, answer, client } from '@/lib/api';
 import type { ComparedPair } from '@/lib/revisions';
 
 type DiffState = { pair: ComparedPair; diff: ConfigDiff; error: null } | { pair: ComparedPair; diff: null; error: string };
@@ -17,7 +17,7 @@ export function useRevisionDiff(pair: ComparedPair | null): DiffState | null {
     if (older === undefined || newer === undefined) return;
     const ac = new AbortController();
     const asked = { older, newer };
-    api<ConfigDiff>('GET', `/revisions/${older}/diff/${newer}`, undefined, { signal: ac.signal })
+    answer(client.GET('/api/v1/revisions/{a}/diff/{b}', { params: { path: { a: older, b: newer } }, signal: ac.signal }))
       .then((res) => setState({ pair: asked, diff: res.body, error: null }))
       .catch((err: unknown) => {
         if (ac.signal.aborted) return;

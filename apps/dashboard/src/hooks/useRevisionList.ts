@@ -1,8 +1,9 @@
 'use client';
 
 import { useCallback, useEffect, useState } from 'react';
-import { ApiError, api } from '@/lib/api';
-import { REVISION_PAGE, type RevisionSummary } from '@/lib/revisions';
+import type { RevisionSummary } from '@switchboard/api-client';
+import { ApiError, answer, client } from '@/lib/api';
+import { REVISION_PAGE } from '@/lib/revisions';
 
 /**
  * The revision list, newest first, a page at a time: `reload` reads the first page again (after
@@ -15,8 +16,8 @@ export function useRevisionList() {
   const [error, setError] = useState<string | null>(null);
 
   const fetchPage = useCallback(async (before: number | null, signal?: AbortSignal) => {
-    const query = `?limit=${REVISION_PAGE}${before === null ? '' : `&before=${before}`}`;
-    const { body } = await api<RevisionSummary[]>('GET', `/revisions${query}`, undefined, { signal });
+    const query = before === null ? { limit: REVISION_PAGE } : { limit: REVISION_PAGE, before };
+    const { body } = await answer(client.GET('/api/v1/revisions', { params: { query }, signal }));
     setHasMore(body.length === REVISION_PAGE && body[body.length - 1]!.number > 0);
     setError(null);
     return body;

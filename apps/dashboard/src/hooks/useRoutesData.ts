@@ -1,13 +1,13 @@
 'use client';
 
 import { useCallback, useEffect, useState } from 'react';
-import type { NamedBalancer, SnapshotConfig } from '@switchboard/protocol';
-import { ApiError, api } from '@/lib/api';
-import type { RouteResource } from '@/lib/route-form';
+import type { Route, SnapshotConfig } from '@switchboard/api-client';
+import type { NamedBalancer } from '@switchboard/protocol';
+import { ApiError, answer, client } from '@/lib/api';
 
 /** What the routes page shows: the routes (GET /routes), the balancers' names, and the latest revision agents are sent. */
 export interface RoutesData {
-  routes: RouteResource[];
+  routes: Route[];
   balancers: NamedBalancer[];
   /** The latest revision's configuration, which the tester runs; number null before the first revision. */
   revision: { number: number | null; config: SnapshotConfig };
@@ -19,18 +19,18 @@ const EMPTY_CONFIG: SnapshotConfig = { balancers: [], routes: [] };
 async function readRevision(number: number | null, signal?: AbortSignal): Promise<RoutesData['revision']> {
   let wanted = number;
   if (wanted === null) {
-    const { body: latest } = await api<{ number: number }[]>('GET', '/revisions?limit=1', undefined, { signal });
+    const { body: latest } = await answer(client.GET('/api/v1/revisions', { params: { query: { limit: 1 } }, signal }));
     if (latest.length === 0) return { number: null, config: EMPTY_CONFIG };
     wanted = latest[0].number;
   }
-  const { body } = await api<{ number: number; config: SnapshotConfig }>('GET', `/revisions/${wanted}`, undefined, { signal });
+  const { body } = await answer(client.GET('/api/v1/revisions/{number}', { params: { path: { number: wanted } }, signal }));
   return { number: body.number, config: body.config };
 }
 
 async function readAll(revision: number | null, signal?: AbortSignal): Promise<RoutesData> {
   const [routes, balancers, snapshot] = await Promise.all([
-    api<RouteResource[]>('GET', '/routes', undefined, { signal }),
-    api<NamedBalancer[]>('GET', '/balancers', undefined, { signal }),
+    answer(client.GET('/api/v1/routes', { signal })),
+    answer(client.GET('/api/v1/balancers', { signal })),
     readRevision(revision, signal),
   ]);
   return { routes: routes.body, balancers: balancers.body.map(({ id, name }) => ({ id, name })), revision: snapshot };

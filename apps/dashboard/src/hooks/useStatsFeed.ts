@@ -1,21 +1,21 @@
 'use client';
 
 import { useEffect, useState } from 'react';
-import { api } from '@/lib/api';
+import { answer, client } from '@/lib/api';
 import { newerSnapshot } from '@/lib/rows';
 import { redirectToLogin } from '@/lib/session';
 import { runStatsStream, type StreamStatus } from '@/lib/stats-stream';
-import type { StatsSnapshot } from '@/lib/types';
+import type { Stats } from '@switchboard/api-client';
 
 /** The latest stats snapshot: one GET for a quick first paint, then the SSE feed. */
-export function useStatsFeed(): { stats: StatsSnapshot | null; status: StreamStatus } {
-  const [stats, setStats] = useState<StatsSnapshot | null>(null);
+export function useStatsFeed(): { stats: Stats | null; status: StreamStatus } {
+  const [stats, setStats] = useState<Stats | null>(null);
   const [status, setStatus] = useState<StreamStatus>('connecting');
 
   useEffect(() => {
     const ac = new AbortController();
-    const accept = (s: StatsSnapshot) => setStats((current) => newerSnapshot(current, s));
-    api<StatsSnapshot>('GET', '/stats', undefined, { signal: ac.signal })
+    const accept = (s: Stats) => setStats((current) => newerSnapshot(current, s));
+    answer(client.GET('/api/v1/stats', { signal: ac.signal }))
       .then((res) => accept(res.body))
       .catch(() => undefined); // the feed below retries on its own
     void runStatsStream({ signal: ac.signal, onStats: accept, onStatus: setStatus, onUnauthorized: redirectToLogin });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { auditApiPath, filtersFromSearch, isoToLocalInput, localInputToIso, revisionHref, searchFromFilters, snapshotText } from './audit';
+import { auditQuery, filtersFromSearch, isoToLocalInput, localInputToIso, revisionHref, searchFromFilters, snapshotText } from './audit';
 
 describe('filters ↔ page URL', () => {
   it('reads the known filters, trimmed, and ignores empty values and other parameters', () => {
@@ -21,12 +21,12 @@ describe('filters ↔ page URL', () => {
   });
 });
 
-describe('auditApiPath', () => {
+describe('auditQuery', () => {
   it('asks the API for the filters, and for the page older than a cursor', () => {
-    expect(auditApiPath({})).toBe('/audit');
-    expect(auditApiPath({ action: 'member.' })).toBe('/audit?action=member.');
-    expect(auditApiPath({ action: 'member.' }, 'WyIy_-')).toBe('/audit?action=member.&cursor=WyIy_-');
-    expect(auditApiPath({}, 'WyIy')).toBe('/audit?cursor=WyIy');
+    expect(auditQuery({})).toEqual({});
+    expect(auditQuery({ action: ' member. ', actor: '' })).toEqual({ action: 'member.' });
+    expect(auditQuery({ action: 'member.' }, 'WyIy_-')).toEqual({ action: 'member.', cursor: 'WyIy_-' });
+    expect(auditQuery({}, 'WyIy')).toEqual({ cursor: 'WyIy' });
   });
 });
 

@@ -36,12 +36,11 @@ export function searchFromFilters(filters: AuditFilters): string {
   return search.toString();
 }
 
-/** Path (after /api/v1) of the page of events matching `filters`, older than `cursor` when given. */
-export function auditApiPath(filters: AuditFilters, cursor: string | null = null): string {
-  const search = new URLSearchParams(searchFromFilters(filters));
-  if (cursor) search.set('cursor', cursor);
-  const query = search.toString();
-  return query ? `/audit?${query}` : '/audit';
+/** Query of `GET /api/v1/audit` for the page of events matching `filters` (trimmed, empty ones left out), older than `cursor` when given. */
+export function auditQuery(filters: AuditFilters, cursor: string | null = null): AuditFilters & { cursor?: string } {
+  const query: AuditFilters & { cursor?: string } = filtersFromSearch(new URLSearchParams(searchFromFilters(filters)));
+  if (cursor) query.cursor = cursor;
+  return query;
 }
 
 const pad2 = (n: number) => String(n).padStart(2, '0');

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { BALANCER_FIELDS, balancerBody, balancerFieldShown, balancerValues, newBalancerValues, type ApiBalancer } from './balancer-form';
+import { BALANCER_FIELDS, balancerBody, balancerFieldShown, balancerValues, newBalancerValues } from './balancer-form';
+import type { Balancer } from '@switchboard/api-client';
 
-const balancer: ApiBalancer = {
+const balancer: Balancer = {
   id: 'b1',
   name: 'chat',
   lbMethod: 'bybusyness',

@@ -13,12 +13,9 @@ import {
   hostHeader,
   lbMethod,
   sticky,
-  type SnapshotBalancer,
 } from '@switchboard/protocol';
+import type { Balancer } from '@switchboard/api-client';
 import { bodyOf, valuesOf, type FieldSpec, type FormValues } from './field-spec';
-
-/** A balancer as GET /api/v1/balancers/{id} answers it (../shared/API.md): its settings without members. */
-export type ApiBalancer = Omit<SnapshotBalancer, 'members'> & { createdAt: string; updatedAt: string };
 
 const ms = (label: string, hint = 'ms'): { label: string; kind: 'number'; hint: string } => ({ label, kind: 'number', hint });
 
@@ -85,7 +82,7 @@ export type BalancerValues = FormValues<BalancerField>;
 export const BALANCER_FIELDS: readonly FieldSpec<BalancerField>[] = BALANCER_SECTIONS.flatMap((s): readonly FieldSpec<BalancerField>[] => s.fields);
 
 /** The form's values for an existing balancer. */
-export function balancerValues(balancer: Omit<ApiBalancer, 'id' | 'rebalance' | 'createdAt' | 'updatedAt'>): BalancerValues {
+export function balancerValues(balancer: Omit<Balancer, 'id' | 'rebalance' | 'createdAt' | 'updatedAt'>): BalancerValues {
   return valuesOf(BALANCER_FIELDS, balancer);
 }
 

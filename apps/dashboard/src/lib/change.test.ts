@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ConfigChange } from '@switchboard/protocol';
-import { changeSummary, describeChange, diffLines, dryRunPath, formatValue, isDryRunChange } from './change';
+import { changeSummary, describeChange, diffLines, formatValue, isDryRunChange } from './change';
 
 const change: ConfigChange = {
   dryRun: true,
@@ -14,11 +14,6 @@ const change: ConfigChange = {
 };
 
 describe('dry-run helpers', () => {
-  it('adds dryRun=true to a path with or without a query', () => {
-    expect(dryRunPath('/balancers/b1')).toBe('/balancers/b1?dryRun=true');
-    expect(dryRunPath('/config?ids=true')).toBe('/config?ids=true&dryRun=true');
-  });
-
   it('tells a dry run answer from a written resource', () => {
     expect(isDryRunChange(change)).toBe(true);
     expect(isDryRunChange({ ...change, dryRun: false })).toBe(false);

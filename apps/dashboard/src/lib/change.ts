@@ -3,11 +3,6 @@
 
 import { configChange, type ConfigChange, type EntityChange } from '@switchboard/protocol';
 
-/** `path` with `dryRun=true` added to its query. */
-export function dryRunPath(path: string): string {
-  return `${path}${path.includes('?') ? '&' : '?'}dryRun=true`;
-}
-
 /** Whether an answer is a dry run's ConfigChange (a control plane without dry runs would have written and answered the resource). */
 export function isDryRunChange(body: unknown): body is ConfigChange {
   const parsed = configChange.safeParse(body);

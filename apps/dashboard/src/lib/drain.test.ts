@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { drainBody, drainClosesFrom, drainProgressText } from './drain';
-import type { DrainProgress } from './types';
+import type { DrainProgress } from '@switchboard/api-client';
 
 const start = new Date(2030, 0, 2, 14, 0, 0);
 const now = start.getTime() + 1000;

@@ -1,6 +1,6 @@
 import { formatClock } from './format';
 import { compactBody, numericField, secondsToMs } from './form';
-import type { DrainProgress } from './types';
+import type { DrainProgress } from '@switchboard/api-client';
 
 /** The fields of POST …/members/{id}/drain, as the API names them in problem `errors[]`. */
 export const DRAIN_FIELDS = ['deadlineMs', 'windowMs'] as const;

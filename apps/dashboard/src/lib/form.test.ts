@@ -21,6 +21,7 @@ describe('compactBody', () => {
 describe('errorsByField', () => {
   it('puts each error next to the field its path names, and keeps the rest', () => {
     const problem = {
+      type: 'about:blank', title: 'Bad Request', status: 400, detail: 'Invalid body', 
       errors: [
         { path: 'windowMs', message: 'must not exceed deadlineMs' },
         { path: 'windowMs', message: 'must be an integer' },

@@ -1,4 +1,4 @@
-import type { Problem } from './types';
+import type { Problem } from '@switchboard/api-client';
 
 /**
  * A numeric form field as an API body value: undefined when left empty (the API's default

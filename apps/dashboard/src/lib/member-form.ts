@@ -1,7 +1,7 @@
 import { memberState } from '@switchboard/protocol';
 import { bodyOf, valuesOf, type FieldSpec, type FormValues } from './field-spec';
 import type { MemberField } from './roles';
-import type { Member } from './types';
+import type { Member } from '@switchboard/api-client';
 
 /** The member form's fields, under the names POST/PATCH …/members use. */
 export const MEMBER_SPECS: readonly FieldSpec<MemberField>[] = [

@@ -42,13 +42,13 @@ describe('shortHash', () => {
 
 describe('rollbackFailureText', () => {
   it('explains a 412 with the control plane detail and asks for a new preview', () => {
-    const text = rollbackFailureText(412, { detail: 'If-Match names revision 7 but the configuration is at revision 8' }, 3);
+    const text = rollbackFailureText(412, { type: 'about:blank', title: 'Precondition Failed', status: 412, detail: 'If-Match names revision 7 but the configuration is at revision 8' }, 3);
     expect(text).toContain('changed after this preview (If-Match names revision 7 but the configuration is at revision 8)');
     expect(text).toContain('Nothing was rolled back');
     expect(text).toContain('revision 3');
   });
   it('names a database outage, a missing revision and a refused role', () => {
-    expect(rollbackFailureText(503, { title: 'Service Unavailable' }, 3)).toMatch(/cannot reach its database.*Nothing was rolled back/);
+    expect(rollbackFailureText(503, { type: 'about:blank', title: 'Service Unavailable', status: 503, detail: '' }, 3)).toMatch(/cannot reach its database.*Nothing was rolled back/);
     expect(rollbackFailureText(404, null, 99)).toBe('Revision 99 does not exist. Nothing was rolled back.');
     expect(rollbackFailureText(403, null, 3)).toMatch(/Only admins/);
   });
@@ -56,7 +56,7 @@ describe('rollbackFailureText', () => {
     expect(rollbackFailureText(0, null, 3)).not.toContain('Nothing was rolled back');
   });
   it('falls back to the problem, else the status', () => {
-    expect(rollbackFailureText(409, { detail: 'member url has credentials' }, 3)).toBe('member url has credentials Nothing was rolled back.');
+    expect(rollbackFailureText(409, { type: 'about:blank', title: 'Conflict', status: 409, detail: 'member url has credentials' }, 3)).toBe('member url has credentials Nothing was rolled back.');
     expect(rollbackFailureText(500, null, 3)).toBe('The rollback failed with HTTP 500. Nothing was rolled back.');
   });
 });

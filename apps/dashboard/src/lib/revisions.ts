@@ -1,15 +1,6 @@
 // Pure helpers of the revisions page: which two revisions to compare, its links, and what a
 // failed rollback tells the operator.
-import type { Problem } from './types';
-
-/** An entry of `GET /api/v1/revisions` (newest first; `reason` is the write's audit action). */
-export interface RevisionSummary {
-  number: number;
-  hash: string;
-  author: string;
-  reason: string;
-  createdAt: string;
-}
+import type { Problem } from '@switchboard/api-client';
 
 /** Revisions per page of the list; "Load more" asks for the next page with `?before=`. */
 export const REVISION_PAGE = 20;

@@ -1,4 +1,4 @@
-import type { Role } from './types';
+import type { Role } from '@switchboard/api-client';
 
 /** The member fields a PATCH may carry, as the API names them. */
 export const MEMBER_FIELDS = ['url', 'name', 'weight', 'lbset', 'state'] as const;

@@ -1,9 +1,6 @@
 import { snapshotRoute, type RoutingConfig, type SnapshotRoute } from '@switchboard/protocol';
 import { numericField } from './form';
 
-/** A route as GET /api/v1/routes answers it: the snapshot's route plus its times. */
-export type RouteResource = SnapshotRoute & { createdAt: string; updatedAt: string };
-
 /** The route editor's fields as typed (numbers as text, so that the API can name a bad one). */
 export interface RouteDraft {
   balancerId: string;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { applyMemberChange, awaitsDrainedAt, buildRows, hasUnknownMembers, newerSnapshot, tunnelsByBalancer } from './rows';
-import type { Member, MemberStats, StatsSnapshot } from './types';
+import type { Member, MemberFigures, Stats } from '@switchboard/api-client';
 
 const member = (id: string, state: Member['state'], updatedAt: string): Member => ({
   id,
@@ -15,13 +15,16 @@ const member = (id: string, state: Member['state'], updatedAt: string): Member =
   updatedAt,
 });
 
-const stats = (at: string, rows: Partial<MemberStats>[]): StatsSnapshot => ({
+const stats = (at: string, rows: Partial<MemberFigures>[]): Stats => ({
   at,
+  revision: 1,
   members: rows.map((r) => ({
     balancerId: 'b1',
     memberId: 'm1',
     url: '',
+    name: null,
     state: 'active',
+    weight: 1,
     health: 'up',
     openTunnels: 0,
     inflightRequests: 0,

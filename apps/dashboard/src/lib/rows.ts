@@ -1,4 +1,4 @@
-import type { Member, MemberState, MemberStats, StatsSnapshot } from './types';
+import type { Member, MemberState, MemberFigures, Stats } from '@switchboard/api-client';
 
 export interface MemberRowData {
   member: Member;
@@ -7,12 +7,12 @@ export interface MemberRowData {
   /** Weight shown, by the same rule as `state`. */
   weight: number;
   /** The feed's figures of the member, summed and per agent; null until the feed names it. */
-  figures: MemberStats | null;
+  figures: MemberFigures | null;
 }
 
 /** Joins configured members with the latest stats snapshot. */
-export function buildRows(members: readonly Member[], stats: StatsSnapshot | null): MemberRowData[] {
-  const byId = new Map<string, MemberStats>();
+export function buildRows(members: readonly Member[], stats: Stats | null): MemberRowData[] {
+  const byId = new Map<string, MemberFigures>();
   for (const s of stats?.members ?? []) byId.set(s.memberId, s);
   const statsAt = stats ? Date.parse(stats.at) : Number.NaN;
   return members.map((member) => {
@@ -26,19 +26,19 @@ export function buildRows(members: readonly Member[], stats: StatsSnapshot | nul
 }
 
 /** True when the feed names a member of this balancer that the page has not loaded. */
-export function hasUnknownMembers(balancerId: string, members: readonly Member[], stats: StatsSnapshot): boolean {
+export function hasUnknownMembers(balancerId: string, members: readonly Member[], stats: Stats): boolean {
   const known = new Set(members.map((m) => m.id));
   return stats.members.some((s) => s.balancerId === balancerId && !known.has(s.memberId));
 }
 
 /** Newest-wins: ignore a snapshot older than the one we already show. */
-export function newerSnapshot(current: StatsSnapshot | null, next: StatsSnapshot): StatsSnapshot {
+export function newerSnapshot(current: Stats | null, next: Stats): Stats {
   if (current && Date.parse(next.at) < Date.parse(current.at)) return current;
   return next;
 }
 
 /** Sums per-balancer open tunnels from a snapshot. */
-export function tunnelsByBalancer(stats: StatsSnapshot | null): Map<string, number> {
+export function tunnelsByBalancer(stats: Stats | null): Map<string, number> {
   const out = new Map<string, number>();
   for (const s of stats?.members ?? []) out.set(s.balancerId, (out.get(s.balancerId) ?? 0) + s.openTunnels);
   return out;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { healthCheckText, passiveHealthText, rebalanceBody, rebalanceText, tlsText } from './settings';
-import type { HealthCheck } from './types';
+import type { HealthCheck } from '@switchboard/api-client';
 
 const check = (over: Partial<HealthCheck>): HealthCheck => ({ type: 'none', path: '/', expectStatus: 200, intervalMs: 5000, timeoutMs: 2000, passes: 2, fails: 3, ...over });
 

@@ -1,6 +1,6 @@
 import { formatClock, formatMs } from './format';
 import { compactBody, numericField, percentToFraction } from './form';
-import type { HealthCheck, PassiveHealth, Rebalance, UpstreamTls } from './types';
+import type { HealthCheck, PassiveHealth, Rebalance, UpstreamTls } from '@switchboard/api-client';
 
 /**
  * The active health check in one line, e.g. "http GET /health → 200 · every 5 s, timeout 2 s ·

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runStatsStream, type StreamStatus } from './stats-stream';
-import type { StatsSnapshot } from './types';
+import type { Stats } from '@switchboard/api-client';
 
 const fast = { baseMs: 1, maxMs: 5, jitter: 0 };
 const enc = new TextEncoder();
@@ -39,7 +39,7 @@ describe('runStatsStream', () => {
       fetch: fakeFetch,
       backoff: fast,
       onStatus: (s) => statuses.push(s),
-      onStats: (s: StatsSnapshot) => {
+      onStats: (s: Stats) => {
         seen.push(s.at);
         if (s.at === 't3') setTimeout(() => ac.abort(), 5);
       },

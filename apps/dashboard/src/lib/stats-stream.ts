@@ -1,12 +1,12 @@
 import { backoffDelay, type BackoffOptions } from './backoff';
 import { SseParser } from './sse';
-import type { StatsSnapshot } from './types';
+import type { Stats } from '@switchboard/api-client';
 
 export type StreamStatus = 'connecting' | 'live' | 'reconnecting';
 
 export interface StatsStreamOptions {
   signal: AbortSignal;
-  onStats: (snapshot: StatsSnapshot) => void;
+  onStats: (snapshot: Stats) => void;
   onStatus?: (status: StreamStatus) => void;
   /** Called once on a 401; the loop then stops. */
   onUnauthorized?: () => void;
@@ -54,9 +54,9 @@ export async function runStatsStream(opts: StatsStreamOptions): Promise<void> {
       status('live');
       const parser = new SseParser((event) => {
         if (event.event !== 'stats') return;
-        let snapshot: StatsSnapshot;
+        let snapshot: Stats;
         try {
-          snapshot = JSON.parse(event.data) as StatsSnapshot;
+          snapshot = JSON.parse(event.data) as Stats;
         } catch {
           return; // a malformed frame is skipped, not fatal
         }
