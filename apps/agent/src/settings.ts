@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism, hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { describeIssues } from '@switchboard/protocol';
+import { CHANNEL_PATH, describeIssues } from '@switchboard/protocol';
 import { isLoopbackHost } from './loopback';
 import type { ClientAddressing } from './proxy/client-address';
 import { parseTrustedProxies } from './proxy/trusted-proxies';
@@ -30,7 +30,6 @@ export function parseListenAddress(text: string): ListenAddress | undefined {
   return { host: host === '' ? undefined : host, port };
 }
 
-const CONTROL_PATH = '/agents/connect';
 
 /**
  * Turns the control plane's base URL into the agent channel's URL: `ws://h:4000` →
@@ -46,7 +45,7 @@ export function controlChannelUrl(text: string): string | undefined {
   }
   if (!['ws:', 'wss:', 'http:', 'https:'].includes(url.protocol) || url.search !== '' || url.hash !== '') return undefined;
   const path = url.pathname.replace(/\/+$/, '');
-  url.pathname = path.endsWith(CONTROL_PATH) ? path : `${path}${CONTROL_PATH}`;
+  url.pathname = path.endsWith(CHANNEL_PATH) ? path : `${path}${CHANNEL_PATH}`;
   return url.toString();
 }
 

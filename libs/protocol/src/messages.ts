@@ -77,6 +77,9 @@ export const controlMessage = z.discriminatedUnion('type', [welcomeMessage, snap
 export type ControlMessage = z.infer<typeof controlMessage>;
 export type SnapshotMessage = z.infer<typeof snapshotMessage>;
 
+/** Path of the control channel's WebSocket on the control plane (agents dial `ws(s)://HOST:PORT` + this). */
+export const CHANNEL_PATH = '/agents/connect';
+
 /** WebSocket close codes of the control channel (4000–4999 are for applications). */
 export const CLOSE_CODES = {
   /** The first message was not a valid hello, or a message failed validation. */

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { CLOSE_CODES, PROTOCOL_VERSION, type AgentMessage, type SnapshotConfig, type StatsMessage } from '@switchboard/protocol';
+import { CHANNEL_PATH, CLOSE_CODES, PROTOCOL_VERSION, type AgentMessage, type SnapshotConfig, type StatsMessage } from '@switchboard/protocol';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Subscription } from 'rxjs';
@@ -19,8 +19,6 @@ import { AgentSession, type SessionHost } from './agent-session';
 import { AgentNameConflict, AgentsService } from './agents.service';
 import { TokenBucket } from './token-bucket';
 
-/** Path of the control channel on the control plane's HTTP port. */
-export const AGENT_CHANNEL_PATH = '/agents/connect';
 /** Interval of ws pings; an agent that misses one pong is terminated (ms). */
 const HEARTBEAT_MS = 10_000;
 /** Largest control message accepted from an agent (bytes). */
@@ -169,7 +167,7 @@ export class AgentsGateway implements OnApplicationBootstrap, OnModuleDestroy, S
   private async upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     socket.on('error', () => socket.destroy());
     const path = new URL(request.url ?? '/', 'http://x').pathname;
-    if (path !== AGENT_CHANNEL_PATH) return refuse(socket, 404, 'Not Found', `no WebSocket endpoint at ${path}`);
+    if (path !== CHANNEL_PATH) return refuse(socket, 404, 'Not Found', `no WebSocket endpoint at ${path}`);
     const token = bearerToken(request.headers.authorization);
     let tokenId: string | null;
     try {
