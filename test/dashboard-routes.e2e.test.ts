@@ -2,12 +2,13 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from './support/browser';
 import { agentAtRevision } from './support/config';
-import { signedInPage, submitLogin, watchCspViolations } from './support/dashboard';
+import { clickForResponse, signedInPage, submitLogin, watchCspViolations } from './support/dashboard';
 import { startEchoBackend, startStack, type EchoBackend, type Stack } from './support/stack';
 
 // The Routes page in a real Chromium against the real control plane and agent: a route created
 // in the editor (after the API refused a lookahead next to the match field), the tester naming
-// it for a URL, and a real request through the agent reaching that route's balancer.
+// it for a URL, a real request through the agent reaching that route's balancer, and edits and
+// deletes previewed as dry runs before they are saved.
 
 interface RouteBody {
   id: string;
@@ -131,9 +132,71 @@ describe('dashboard: routes and the route tester (browser)', () => {
     expect(edited).toMatchObject({ priority: 20, websocket: 'never' });
 
     await row.locator('[data-testid="route-delete"]').click();
-    await row.locator('[data-testid="route-delete-confirm"]').click();
+    await page.locator('[data-testid="route-delete-save"]').click();
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="route-row"]').length === 1);
     expect((await stack.api<RouteBody[]>('GET', '/api/v1/routes')).body).toHaveLength(1);
+    await page.close();
+  });
+
+  it('previews a route edit without writing, refuses a Save made stale by another write (412), saves one revision, and deletes a route after its preview', async () => {
+    const latest = async () => (await stack.api<{ number: number }[]>('GET', '/api/v1/revisions?limit=1')).body[0].number;
+    const routeNow = async (id: string) => (await stack.api<RouteBody[]>('GET', '/api/v1/routes')).body.find((r) => r.id === id);
+    const created = await stack.api<RouteBody>('POST', '/api/v1/routes', { balancerId: balancerIds.api, match: { type: 'prefix', path: '/a' } });
+    expect(created.status).toBe(201);
+    const id = created.body.id;
+    const page = await signedInPage(browser!, stack);
+    await routesPage(page, 2);
+    const row = page.locator(`[data-testid="route-row"][data-route-id="${id}"]`);
+    await row.locator('[data-testid="route-edit"]').click();
+    expect(await page.locator('[data-testid="route-preview"]').isDisabled()).toBe(true);
+    await page.locator('[data-testid="route-match-path"]').fill('/b');
+
+    // Preview: the dry run's diff, and no revision made.
+    const before = await latest();
+    expect((await clickForResponse(page, '[data-testid="route-preview"]', 'PATCH', /\/routes\/[^/]+\?dryRun=true$/)).status()).toBe(200);
+    await poll(page, 'change-summary').toBe(`1 change against revision ${before}`);
+    await poll(page, 'change-item').toContain('match.path: "/a" → "/b"');
+    expect(await page.locator('[data-testid="change-item"]').getAttribute('data-op')).toBe('changed');
+    expect(await latest()).toBe(before);
+    expect((await routeNow(id))?.match.path).toBe('/a');
+
+    // Another write after the preview: Save sends If-Match with the previewed revision, is refused, nothing is saved.
+    const spare = await stack.api<{ id: string }>('POST', '/api/v1/balancers', { name: 'rt-spare' });
+    expect(spare.status).toBe(201);
+    const stale = await clickForResponse(page, '[data-testid="route-save"]', 'PATCH', new RegExp(`/routes/${id}$`));
+    expect(stale.status()).toBe(412);
+    expect(stale.request().headers()['if-match']).toBe(String(before));
+    await poll(page, 'route-error').toContain('Preview again');
+    expect(await page.locator('[data-testid="change-preview"]').count()).toBe(0);
+    expect(await page.locator('[data-testid="route-match-path"]').inputValue()).toBe('/b');
+    expect(await latest()).toBe(before + 1);
+    expect((await routeNow(id))?.match.path).toBe('/a');
+
+    // Preview again, then Save: exactly one revision, the route changed.
+    expect((await clickForResponse(page, '[data-testid="route-preview"]', 'PATCH', /\?dryRun=true$/)).status()).toBe(200);
+    await poll(page, 'change-summary').toBe(`1 change against revision ${before + 1}`);
+    const saved = await clickForResponse(page, '[data-testid="route-save"]', 'PATCH', new RegExp(`/routes/${id}$`));
+    expect(saved.status()).toBe(200);
+    expect(saved.headers()['switchboard-revision']).toBe(String(before + 2));
+    await poll(page, 'route-note').toBe(`Route prefix /b saved — configuration revision ${before + 2}`);
+    expect((await stack.api<{ number: number }[]>('GET', '/api/v1/revisions?limit=2')).body.map((r) => r.number)).toEqual([before + 2, before + 1]);
+    expect((await routeNow(id))?.match.path).toBe('/b');
+
+    // Delete: previewed (the route removed in the diff, nothing written), then confirmed.
+    await row.locator('[data-testid="route-delete"]').click();
+    expect((await clickForResponse(page, '[data-testid="route-delete-preview"]', 'DELETE', /\?dryRun=true$/)).status()).toBe(200);
+    await poll(page, 'change-item').toContain('route * prefix /b any → api: removed');
+    expect(await page.locator('[data-testid="change-item"]').getAttribute('data-op')).toBe('removed');
+    expect(await latest()).toBe(before + 2);
+    expect(await routeNow(id)).toBeDefined();
+    const deleted = await clickForResponse(page, '[data-testid="route-delete-save"]', 'DELETE', new RegExp(`/routes/${id}$`));
+    expect(deleted.status()).toBe(200);
+    expect(deleted.request().headers()['if-match']).toBe(String(before + 2));
+    await row.waitFor({ state: 'detached' });
+    await poll(page, 'route-note').toBe(`Route prefix /b deleted — configuration revision ${before + 3}`);
+    expect(await routeNow(id)).toBeUndefined();
+    expect(await latest()).toBe(before + 3);
+    expect((await stack.api('DELETE', `/api/v1/balancers/${spare.body.id}`)).status).toBe(200);
     await page.close();
   });
 

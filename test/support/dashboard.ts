@@ -1,6 +1,12 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
 import WebSocket from 'ws';
 import type { Stack } from './stack';
+
+/** Clicks `selector` and answers the API response it causes: the first `method` request whose path and query match `path`. */
+export async function clickForResponse(page: Page, selector: string, method: string, path: RegExp): Promise<Response> {
+  const [response] = await Promise.all([page.waitForResponse((r) => r.request().method() === method && path.test(new URL(r.url()).pathname + new URL(r.url()).search)), page.locator(selector).click()]);
+  return response;
+}
 
 /** A new page signed in through the login form as the stack's admin, on the overview. */
 export async function signedInPage(browser: Browser, stack: Stack, timeoutMs = 15_000): Promise<Page> {

@@ -9,15 +9,16 @@ import { RouteEditor } from './RouteEditor';
 import { RouteTable } from './RouteTable';
 import { RouteTester } from './RouteTester';
 
-/** An open editor: the route it edits (null: a new one) and the fields as typed. */
+/** An open editor: the route it edits (null: a new one), its fields as saved (null: new) and as typed. */
 interface Editor {
   routeId: string | null;
+  saved: RouteDraft | null;
   draft: RouteDraft;
 }
 
 /**
  * The Routes page: the routes in the order agents try them, an editor for admins (create, edit,
- * delete through /api/v1/routes), and the "which route matches this URL?" tester, which runs the
+ * delete through /api/v1/routes, each previewed as a dry run before it is saved), and the "which route matches this URL?" tester, which runs the
  * agents' matcher on the latest revision and on the draft being edited.
  */
 export function RoutesView() {
@@ -51,7 +52,7 @@ export function RoutesView() {
       <div className="section-head">
         <h1>Routes</h1>
         {canEdit && data && (
-          <button type="button" className="primary" data-testid="route-new" disabled={editor !== null || data.balancers.length === 0} onClick={() => setEditor({ routeId: null, draft: newRouteDraft(data.balancers[0]?.id ?? '') })}>
+          <button type="button" className="primary" data-testid="route-new" disabled={editor !== null || data.balancers.length === 0} onClick={() => setEditor({ routeId: null, saved: null, draft: newRouteDraft(data.balancers[0]?.id ?? '') })}>
             New route
           </button>
         )}
@@ -64,7 +65,7 @@ export function RoutesView() {
         </p>
       )}
       {data && editor && (
-        <RouteEditor routeId={editor.routeId} draft={editor.draft} onDraft={(draft) => setEditor({ ...editor, draft })} balancers={data.balancers} onSaved={saved} onCancel={() => setEditor(null)} />
+        <RouteEditor routeId={editor.routeId} saved={editor.saved} draft={editor.draft} onDraft={(draft) => setEditor({ ...editor, draft })} balancers={data.balancers} onSaved={saved} onCancel={() => setEditor(null)} />
       )}
       {!data && <p className="muted">Loading…</p>}
       {data && (
@@ -74,7 +75,7 @@ export function RoutesView() {
           verdicts={verdictsById(answers?.saved ?? null)}
           canEdit={canEdit}
           busy={editor !== null}
-          onEdit={(route) => setEditor({ routeId: route.id, draft: draftOf(route) })}
+          onEdit={(route) => setEditor({ routeId: route.id, saved: draftOf(route), draft: draftOf(route) })}
           onDeleted={saved}
         />
       )}

@@ -1,6 +1,6 @@
 import type { SnapshotRoute } from '@switchboard/protocol';
 import { describe, expect, it } from 'vitest';
-import { checkDraft, DRAFT_ROUTE_ID, draftOf, newRouteDraft, routeBody, withDraft } from './route-form';
+import { checkDraft, draftChanged, DRAFT_ROUTE_ID, draftOf, newRouteDraft, routeBody, withDraft } from './route-form';
 
 const saved: SnapshotRoute = { id: 'r1', balancerId: 'b1', priority: 5, host: '*.example.com', match: { type: 'regex', path: '^/api/' }, websocket: 'never', stripPrefix: true, enabled: false };
 
@@ -16,6 +16,13 @@ describe('route drafts', () => {
     const body = routeBody({ ...newRouteDraft('b1'), priority: ' ', host: '  ', matchPath: '/x ' });
     expect(body).toMatchObject({ priority: 0, host: null, match: { type: 'prefix', path: '/x ' } });
     expect(routeBody({ ...newRouteDraft('b1'), priority: 'high', host: ' a.example.com ' })).toMatchObject({ priority: 'high', host: 'a.example.com' });
+  });
+
+  it('count as changed only when the body they send differs', () => {
+    const draft = draftOf(saved);
+    expect(draftChanged({ ...draft, priority: ' 5 ', host: ' *.example.com ' }, draft)).toBe(false);
+    expect(draftChanged({ ...draft, matchPath: '^/api/v2/' }, draft)).toBe(true);
+    expect(draftChanged({ ...draft, enabled: true }, draft)).toBe(true);
   });
 
   it('are checked with the API rules, naming fields by the API paths', () => {

@@ -50,6 +50,11 @@ export function routeBody(draft: RouteDraft): Record<string, unknown> {
   };
 }
 
+/** Whether an edit would change its route: the bodies the two drafts send differ (a priority typed " 5 " is still 5). */
+export function draftChanged(draft: RouteDraft, saved: RouteDraft): boolean {
+  return JSON.stringify(routeBody(draft)) !== JSON.stringify(routeBody(saved));
+}
+
 /** A field error as problem+json `errors[]` carries it. */
 export interface FieldIssue {
   readonly path: string;
