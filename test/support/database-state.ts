@@ -4,14 +4,23 @@ import type { Client } from 'pg';
 const TABLES = ['Revision', 'AuditEvent', 'Balancer', 'Member', 'Route'] as const;
 
 /**
- * Row count and a digest of every row (each column, timestamps included) of the configuration
- * tables, read straight from Postgres: equal before and after a request means it wrote nothing.
+ * Columns that record what agents observe, not configuration: the stats service stamps a draining
+ * member's `drainedAt` (and so its `updatedAt`) when the fleet's tunnels on it reach zero,
+ * whenever that happens, so they are left out of the digest.
+ */
+const OBSERVED: Partial<Record<(typeof TABLES)[number], readonly string[]>> = { Member: ['drainedAt', 'updatedAt'] };
+
+/**
+ * Row count and a digest of every row (each configuration column, timestamps included) of the
+ * configuration tables, read straight from Postgres: equal before and after a request means it
+ * wrote nothing.
  */
 export async function databaseState(db: Client): Promise<Record<(typeof TABLES)[number], { rows: number; digest: string | null }>> {
   const state = {} as Record<(typeof TABLES)[number], { rows: number; digest: string | null }>;
   for (const table of TABLES) {
     const key = table === 'Revision' ? 'number' : 'id';
-    const { rows } = await db.query<{ rows: string; digest: string | null }>(`SELECT count(*) AS rows, md5(string_agg(row_to_json(t)::text, ',' ORDER BY t."${key}")) AS digest FROM "${table}" t`);
+    const row = ['row_to_json(t)::jsonb', ...(OBSERVED[table] ?? []).map((column) => `'${column}'`)].join(' - ');
+    const { rows } = await db.query<{ rows: string; digest: string | null }>(`SELECT count(*) AS rows, md5(string_agg((${row})::text, ',' ORDER BY t."${key}")) AS digest FROM "${table}" t`);
     state[table] = { rows: Number(rows[0].rows), digest: rows[0].digest };
   }
   return state;
