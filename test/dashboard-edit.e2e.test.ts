@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from './support/browser';
 import { wsUrl } from './support/clients';
 import { createBalancer } from './support/config';
-import { openTunnel, submitLogin, watchCspViolations, type Tunnel } from './support/dashboard';
+import { clickForResponse, openTunnel, submitLogin, watchCspViolations, type Tunnel } from './support/dashboard';
 import { eventually } from './support/processes';
 import { startEchoBackend, startStack, type EchoBackend, type Stack } from './support/stack';
 
@@ -85,12 +85,6 @@ describe('dashboard: editing balancers and members (browser)', () => {
     return page;
   }
 
-  /** Clicks `selector` and resolves with the status of the API call it makes (`method`, path and query matching `path`). */
-  async function clickForStatus(page: Page, selector: string, method: string, path: RegExp): Promise<number> {
-    const [response] = await Promise.all([page.waitForResponse((r) => r.request().method() === method && path.test(new URL(r.url()).pathname + new URL(r.url()).search)), page.locator(selector).click()]);
-    return response.status();
-  }
-
   it('adds a member through the form (a bad URL named by its field first) and the agent sends it real traffic', async () => {
     const [alpha, beta] = backends;
     const { balancerId } = await createBalancer(stack, 'e2e-add', [{ url: alpha.url, name: 'alpha' }], 'byrequests');
@@ -101,7 +95,7 @@ describe('dashboard: editing balancers and members (browser)', () => {
     await form.locator(tid('member-add-url')).fill('ws://user:secret@127.0.0.1:1');
     await form.locator(tid('member-add-name')).fill('beta');
     await form.locator(tid('member-add-weight')).fill('3');
-    expect(await clickForStatus(page, tid('member-add-save'), 'POST', /\/members$/)).toBe(400);
+    expect((await clickForResponse(page, tid('member-add-save'), 'POST', /\/members$/)).status()).toBe(400);
     expect(await form.locator(tid('member-add-url-error')).textContent()).toContain('must not contain credentials');
     // What was typed is still there; nothing was written.
     expect(await form.locator(tid('member-add-name')).inputValue()).toBe('beta');
@@ -109,12 +103,12 @@ describe('dashboard: editing balancers and members (browser)', () => {
     expect((await stack.api<MemberBody[]>('GET', `/api/v1/balancers/${balancerId}/members`)).body).toHaveLength(1);
 
     await form.locator(tid('member-add-url')).fill(beta.url);
-    expect(await clickForStatus(page, tid('member-add-preview'), 'POST', /\/members\?dryRun=true$/)).toBe(200);
+    expect((await clickForResponse(page, tid('member-add-preview'), 'POST', /\/members\?dryRun=true$/)).status()).toBe(200);
     const item = form.locator(tid('change-item'));
     expect([await item.getAttribute('data-kind'), await item.getAttribute('data-op')]).toEqual(['member', 'added']);
     expect(await item.textContent()).toContain(`member ${beta.url} in e2e-add: added`);
     expect(await item.textContent()).toContain('weight: 3');
-    expect(await clickForStatus(page, tid('member-add-save'), 'POST', /\/members$/)).toBe(201);
+    expect((await clickForResponse(page, tid('member-add-save'), 'POST', /\/members$/)).status()).toBe(201);
     await page.locator(tid('member-row')).nth(1).waitFor();
     expect(await page.locator(tid('change-note')).textContent()).toMatch(/^Member added: beta — configuration revision \d+$/);
     const added = (await stack.api<MemberBody[]>('GET', `/api/v1/balancers/${balancerId}/members`)).body.find((m) => m.name === 'beta');
@@ -155,7 +149,7 @@ describe('dashboard: editing balancers and members (browser)', () => {
     await form.locator(tid('field-healthCheck.path')).fill('/health');
     await form.locator(tid('field-healthCheck.intervalMs')).fill('1000');
     await form.locator(tid('field-healthCheck.timeoutMs')).fill('5000');
-    expect(await clickForStatus(page, tid('balancer-save'), 'PATCH', new RegExp(`/balancers/${balancerId}$`))).toBe(400);
+    expect((await clickForResponse(page, tid('balancer-save'), 'PATCH', new RegExp(`/balancers/${balancerId}$`))).status()).toBe(400);
 
     const error = form.locator(tid('field-healthCheck.timeoutMs-error'));
     expect(await error.textContent()).toBe('must not exceed intervalMs');
@@ -167,7 +161,7 @@ describe('dashboard: editing balancers and members (browser)', () => {
     expect(await latestRevision()).toBe(before);
 
     await form.locator(tid('field-healthCheck.timeoutMs')).fill('500');
-    expect(await clickForStatus(page, tid('balancer-save'), 'PATCH', new RegExp(`/balancers/${balancerId}$`))).toBe(200);
+    expect((await clickForResponse(page, tid('balancer-save'), 'PATCH', new RegExp(`/balancers/${balancerId}$`))).status()).toBe(200);
     await form.waitFor({ state: 'detached' });
     expect(await page.locator(tid('setting-health-check')).textContent()).toBe('http GET /health → 200 · every 1 s, timeout 500 ms · up after 2, down after 3');
     expect((await stack.api<BalancerBody>('GET', `/api/v1/balancers/${balancerId}`)).body.healthCheck).toMatchObject({ type: 'http', path: '/health', intervalMs: 1000, timeoutMs: 500 });
@@ -183,7 +177,7 @@ describe('dashboard: editing balancers and members (browser)', () => {
     const form = page.locator(tid('balancer-form'));
     await form.locator(tid('field-lbMethod')).selectOption('p2c');
     await form.locator(tid('field-timeouts.connectMs')).fill('5000');
-    expect(await clickForStatus(page, tid('balancer-preview'), 'PATCH', /dryRun=true$/)).toBe(200);
+    expect((await clickForResponse(page, tid('balancer-preview'), 'PATCH', /dryRun=true$/)).status()).toBe(200);
     const preview = form.locator(tid('change-preview'));
     expect(await preview.locator(tid('change-summary')).textContent()).toBe(`1 change against revision ${before}`);
     const item = preview.locator(tid('change-item'));
@@ -202,9 +196,9 @@ describe('dashboard: editing balancers and members (browser)', () => {
     // Typing drops the preview (it no longer shows what Save would do); preview again, then save.
     await form.locator(tid('field-timeouts.connectMs')).fill('4000');
     await preview.waitFor({ state: 'detached' });
-    expect(await clickForStatus(page, tid('balancer-preview'), 'PATCH', /dryRun=true$/)).toBe(200);
+    expect((await clickForResponse(page, tid('balancer-preview'), 'PATCH', /dryRun=true$/)).status()).toBe(200);
     expect(await form.locator(tid('change-item')).textContent()).toContain('timeouts.connectMs: 3000 → 4000');
-    expect(await clickForStatus(page, tid('balancer-save'), 'PATCH', new RegExp(`/balancers/${balancerId}$`))).toBe(200);
+    expect((await clickForResponse(page, tid('balancer-save'), 'PATCH', new RegExp(`/balancers/${balancerId}$`))).status()).toBe(200);
     await form.waitFor({ state: 'detached' });
     expect(await latestRevision()).toBe(before + 1);
     expect((await stack.api<BalancerBody>('GET', `/api/v1/balancers/${balancerId}`)).body).toMatchObject({ lbMethod: 'p2c', timeouts: { connectMs: 4000 } });
@@ -216,14 +210,14 @@ describe('dashboard: editing balancers and members (browser)', () => {
     const memberForm = page.locator(`${tid('member-panel')}[data-member-id="${memberIds.alpha}"] ${tid('member-edit-form')}`);
     await memberForm.locator(tid('member-edit-weight')).fill('5');
     await memberForm.locator(tid('member-edit-lbset')).fill('2');
-    expect(await clickForStatus(page, tid('member-edit-preview'), 'PATCH', /dryRun=true$/)).toBe(200);
+    expect((await clickForResponse(page, tid('member-edit-preview'), 'PATCH', /dryRun=true$/)).status()).toBe(200);
     const memberItem = memberForm.locator(tid('change-item'));
     expect(await memberItem.getAttribute('data-kind')).toBe('member');
     expect(await memberItem.textContent()).toContain(`member ${backends[0].url} in e2e-preview: changed`);
     expect(await memberItem.textContent()).toContain('weight: 1 → 5');
     expect(await memberItem.textContent()).toContain('lbset: 0 → 2');
     expect(await latestRevision()).toBe(before + 1);
-    expect(await clickForStatus(page, tid('member-edit-save'), 'PATCH', new RegExp(`/members/${memberIds.alpha}$`))).toBe(200);
+    expect((await clickForResponse(page, tid('member-edit-save'), 'PATCH', new RegExp(`/members/${memberIds.alpha}$`))).status()).toBe(200);
     await memberForm.waitFor({ state: 'detached' });
     expect(await latestRevision()).toBe(before + 2);
     expect((await stack.api<MemberBody>('GET', `/api/v1/balancers/${balancerId}/members/${memberIds.alpha}`)).body).toMatchObject({ weight: 5, lbset: 2 });
@@ -232,15 +226,15 @@ describe('dashboard: editing balancers and members (browser)', () => {
     // Save is bound to the previewed revision: a write in between makes it save nothing and ask for a new preview.
     await page.locator(tid('edit-balancer')).click();
     await form.locator(tid('field-slowStartMs')).fill('30000');
-    expect(await clickForStatus(page, tid('balancer-preview'), 'PATCH', /dryRun=true$/)).toBe(200);
+    expect((await clickForResponse(page, tid('balancer-preview'), 'PATCH', /dryRun=true$/)).status()).toBe(200);
     expect((await stack.api('PATCH', `/api/v1/balancers/${balancerId}/members/${memberIds.alpha}`, { weight: 6 })).status).toBe(200);
-    expect(await clickForStatus(page, tid('balancer-save'), 'PATCH', new RegExp(`/balancers/${balancerId}$`))).toBe(412);
+    expect((await clickForResponse(page, tid('balancer-save'), 'PATCH', new RegExp(`/balancers/${balancerId}$`))).status()).toBe(412);
     expect(await form.locator(tid('balancer-error')).textContent()).toContain('The configuration changed after this preview, so nothing was saved');
     expect(await form.locator(tid('change-preview')).count()).toBe(0);
     expect((await stack.api<{ slowStartMs: number }>('GET', `/api/v1/balancers/${balancerId}`)).body.slowStartMs).toBe(0);
     expect(await form.locator(tid('field-slowStartMs')).inputValue()).toBe('30000');
-    expect(await clickForStatus(page, tid('balancer-preview'), 'PATCH', /dryRun=true$/)).toBe(200);
-    expect(await clickForStatus(page, tid('balancer-save'), 'PATCH', new RegExp(`/balancers/${balancerId}$`))).toBe(200);
+    expect((await clickForResponse(page, tid('balancer-preview'), 'PATCH', /dryRun=true$/)).status()).toBe(200);
+    expect((await clickForResponse(page, tid('balancer-save'), 'PATCH', new RegExp(`/balancers/${balancerId}$`))).status()).toBe(200);
     expect((await stack.api<{ slowStartMs: number }>('GET', `/api/v1/balancers/${balancerId}`)).body.slowStartMs).toBe(30000);
   });
 
@@ -250,12 +244,12 @@ describe('dashboard: editing balancers and members (browser)', () => {
     const form = page.locator(tid('balancer-form'));
     await form.locator(tid('field-name')).fill('Not A Name');
     await form.locator(tid('field-lbMethod')).selectOption('bybusyness');
-    expect(await clickForStatus(page, tid('balancer-save'), 'POST', /\/balancers$/)).toBe(400);
+    expect((await clickForResponse(page, tid('balancer-save'), 'POST', /\/balancers$/)).status()).toBe(400);
     expect(await form.locator(tid('field-name-error')).textContent()).toContain('[a-z0-9-]{1,63}');
     expect(await form.locator(tid('field-lbMethod')).inputValue()).toBe('bybusyness');
 
     await form.locator(tid('field-name')).fill('e2e-created');
-    expect(await clickForStatus(page, tid('balancer-save'), 'POST', /\/balancers$/)).toBe(201);
+    expect((await clickForResponse(page, tid('balancer-save'), 'POST', /\/balancers$/)).status()).toBe(201);
     await page.waitForURL(/\/balancers\/[^/]+$/);
     const balancerId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
     await expect.poll(() => page.locator(tid('balancer-name')).textContent()).toBe('e2e-created');
@@ -266,15 +260,15 @@ describe('dashboard: editing balancers and members (browser)', () => {
     await page.locator(tid('delete-balancer')).click();
     const confirm = page.locator(tid('delete-balancer-confirm'));
     expect(await confirm.textContent()).toContain('Delete balancer e2e-created and its 0 members?');
-    expect(await clickForStatus(page, tid('delete-balancer-save'), 'DELETE', new RegExp(`/balancers/${balancerId}$`))).toBe(409);
+    expect((await clickForResponse(page, tid('delete-balancer-save'), 'DELETE', new RegExp(`/balancers/${balancerId}$`))).status()).toBe(409);
     expect(await confirm.locator(tid('delete-balancer-error')).textContent()).toContain('balancer e2e-created is used by 1 route(s)');
     expect((await stack.api('GET', `/api/v1/balancers/${balancerId}`)).status).toBe(200);
 
     expect((await stack.api('DELETE', `/api/v1/routes/${route.body.id}`)).status).toBe(200);
-    expect(await clickForStatus(page, tid('delete-balancer-preview'), 'DELETE', /dryRun=true$/)).toBe(200);
+    expect((await clickForResponse(page, tid('delete-balancer-preview'), 'DELETE', /dryRun=true$/)).status()).toBe(200);
     expect(await confirm.locator(tid('change-item')).textContent()).toContain('balancer e2e-created: removed');
     expect((await stack.api('GET', `/api/v1/balancers/${balancerId}`)).status).toBe(200);
-    expect(await clickForStatus(page, tid('delete-balancer-save'), 'DELETE', new RegExp(`/balancers/${balancerId}$`))).toBe(200);
+    expect((await clickForResponse(page, tid('delete-balancer-save'), 'DELETE', new RegExp(`/balancers/${balancerId}$`))).status()).toBe(200);
     await page.waitForURL(`${stack.dashboardUrl}/`);
     expect((await stack.api('GET', `/api/v1/balancers/${balancerId}`)).status).toBe(404);
   });
@@ -298,7 +292,7 @@ describe('dashboard: editing balancers and members (browser)', () => {
     await row.locator(tid('remove-member')).click();
     const confirm = page.locator(tid('remove-member-confirm'));
     expect(await confirm.textContent()).toContain(`Remove member alpha ${alpha.url} from this balancer? It has 1 open tunnel`);
-    expect(await clickForStatus(page, tid('remove-member-save'), 'DELETE', new RegExp(`/members/${memberIds.alpha}$`))).toBe(200);
+    expect((await clickForResponse(page, tid('remove-member-save'), 'DELETE', new RegExp(`/members/${memberIds.alpha}$`))).status()).toBe(200);
     await row.waitFor({ state: 'detached' });
     expect(await page.locator(tid('member-row')).count()).toBe(1);
     expect((await stack.api<MemberBody[]>('GET', `/api/v1/balancers/${balancerId}/members`)).body.map((m) => m.name)).toEqual(['beta']);
@@ -330,7 +324,7 @@ describe('dashboard: editing balancers and members (browser)', () => {
     const form = operator.locator(tid('member-edit-form'));
     expect(await form.locator('input, select').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')))).toEqual(['member-edit-weight', 'member-edit-state']);
     await form.locator(tid('member-edit-state')).selectOption('standby');
-    expect(await clickForStatus(operator, tid('member-edit-save'), 'PATCH', new RegExp(`/members/${memberIds.alpha}$`))).toBe(200);
+    expect((await clickForResponse(operator, tid('member-edit-save'), 'PATCH', new RegExp(`/members/${memberIds.alpha}$`))).status()).toBe(200);
     await form.waitFor({ state: 'detached' });
     expect((await stack.api<MemberBody>('GET', `/api/v1/balancers/${balancerId}/members/${memberIds.alpha}`)).body.state).toBe('standby');
   });

@@ -30,7 +30,6 @@ export function parseListenAddress(text: string): ListenAddress | undefined {
   return { host: host === '' ? undefined : host, port };
 }
 
-
 /**
  * Turns the control plane's base URL into the agent channel's URL: `ws://h:4000` →
  * `ws://h:4000/agents/connect`; a URL already ending in `/agents/connect` is kept.

@@ -1,4 +1,5 @@
 import { Injectable, PipeTransform } from '@nestjs/common';
+import { issueFieldErrors, type FieldError } from '@switchboard/protocol';
 import type { z } from 'zod';
 import { Problem } from './problem';
 
@@ -7,12 +8,8 @@ import { Problem } from './problem';
  * object does not know are named one by one (`{ path: "timeouts.bogus", message: "unknown field" }`),
  * so that a misspelt field or query parameter is pointed at rather than its parent.
  */
-export function fieldErrors(error: z.ZodError): { path: string; message: string }[] {
-  return error.issues.flatMap((issue) =>
-    issue.code === 'unrecognized_keys'
-      ? issue.keys.map((key) => ({ path: [...issue.path, key].join('.'), message: 'unknown field: not one this request takes' }))
-      : [{ path: issue.path.join('.') || '(body)', message: issue.message }],
-  );
+export function fieldErrors(error: z.ZodError): FieldError[] {
+  return issueFieldErrors(error, 'unknown field: not one this request takes');
 }
 
 /**

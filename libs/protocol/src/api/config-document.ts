@@ -20,6 +20,7 @@ import {
 } from '../config';
 import { byText } from '../order';
 import { balancerSettingsInput } from './balancer-input';
+import { issueFieldErrors, type FieldError } from './problem';
 
 // The whole configuration as one document: what GET /api/v1/config exports and PUT
 // /api/v1/config applies (JSON, or YAML with application/yaml). Balancers are keyed by name,
@@ -149,13 +150,8 @@ function checkReferences(document: { balancers: Record<string, ParsedDocumentBal
  * document (`balancers.chat.members.1.url`; `(body)` for the document itself). An unknown field
  * is named by its own path, a bad balancer name by its key.
  */
-export function configDocumentErrors(error: z.ZodError): { path: string; message: string }[] {
-  const at = (path: PropertyKey[]) => path.map(String).join('.') || '(body)';
-  return error.issues.flatMap((issue) => {
-    if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => ({ path: at([...issue.path, key]), message: 'is not a known field' }));
-    if (issue.code === 'invalid_key') return [{ path: at(issue.path), message: `balancer name ${issue.issues.map((i) => i.message).join('; ')}` }];
-    return [{ path: at(issue.path), message: issue.message }];
-  });
+export function configDocumentErrors(error: z.ZodError): FieldError[] {
+  return issueFieldErrors(error, 'is not a known field', (issue) => (issue.code === 'invalid_key' ? `balancer name ${issue.issues.map((i) => i.message).join('; ')}` : issue.message));
 }
 
 /** The key of a route in documents and diffs: `host type path websocket`, host `*` when any. */

@@ -9,6 +9,23 @@ export const fieldError = z
   .meta({ id: 'FieldError', description: 'One offending field of a request' });
 export type FieldError = z.infer<typeof fieldError>;
 
+/** One issue of a failed zod parse. */
+export type Issue = z.ZodError['issues'][number];
+
+/**
+ * The field errors of a failed zod parse, as problem+json `errors`: one per issue at its dotted
+ * path (`timeouts.connectMs`; `(body)` for the value as a whole), except that each key a strict
+ * object does not know is named by its own path (`timeouts.bogus`) with `unknownKeyMessage`, so a
+ * misspelt field or query parameter is pointed at rather than its parent. `describe` words the
+ * other issues (default: zod's message).
+ */
+export function issueFieldErrors(error: z.ZodError, unknownKeyMessage: string, describe: (issue: Issue) => string = (issue) => issue.message): FieldError[] {
+  const at = (path: readonly PropertyKey[]) => path.map(String).join('.') || '(body)';
+  return error.issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys' ? issue.keys.map((key) => ({ path: at([...issue.path, key]), message: unknownKeyMessage })) : [{ path: at(issue.path), message: describe(issue) }],
+  );
+}
+
 /** RFC 9457 problem details: every error the API answers, as `application/problem+json`. */
 export const problem = z
   .object({
