@@ -102,7 +102,6 @@ export class BalancersService {
   }
 }
 
-/** The balancer row. @throws Problem `not-found`. */
 /**
  * A partial `healthCheck` merged over `base`, checked as a whole (timeoutMs ≤ intervalMs).
  * @throws Problem `validation` naming `healthCheck.<field>`.
@@ -114,6 +113,7 @@ function resolveHealthCheck(base: HealthCheck, input: HealthCheckInput): HealthC
   throw new Problem('validation', errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors);
 }
 
+/** The balancer row `id`. @throws Problem `not-found`. */
 export async function findBalancer(db: Tx, id: string) {
   const row = await db.balancer.findUnique({ where: { id } });
   if (!row) throw new Problem('not-found', `balancer ${id} does not exist`);

@@ -11,6 +11,7 @@ export class ApiError extends Error {
   }
 }
 
+/** The text shown for a failed call: the problem's detail or title; for status 0 (no answer) that the dashboard server could not be reached. */
 export function problemMessage(status: number, problem: Problem | null): string {
   const text = problem?.detail || problem?.title;
   if (text) return text;
